@@ -1,0 +1,34 @@
+/** A fully connected layer y = x·W + b over a batch of rows, its weights views into a model's flat vector. */
+import type { Tensor } from '../tensor/tensor.js';
+import { shapeOf } from '../tensor/tensor.js';
+import { linear } from '../tensor/ops/index.js';
+
+export class Dense {
+  /** Weights [inputs, outputs]. */
+  readonly weight: Tensor;
+  /** Bias [1, outputs]. */
+  readonly bias: Tensor;
+
+  constructor(weight: Tensor, bias: Tensor) {
+    if (bias.rows !== 1 || bias.cols !== weight.cols) {
+      throw new RangeError(`Dense: bias ${shapeOf(bias)} does not fit weight ${shapeOf(weight)}; expected [1, ${weight.cols}]`);
+    }
+    this.weight = weight;
+    this.bias = bias;
+  }
+
+  get inputSize(): number {
+    return this.weight.rows;
+  }
+
+  get outputSize(): number {
+    return this.weight.cols;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.cols !== this.weight.rows) {
+      throw new RangeError(`Dense.forward: input ${shapeOf(x)} has ${x.cols} features, layer expects ${this.weight.rows}`);
+    }
+    return linear(x, this.weight, this.bias);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * A multi-layer perceptron: Dense layers with an activation between them, all parameters in one
+ * flat vector.
+ *
+ * @example
+ * const model = new Mlp({ widths: [2, 32, 32, 1], activation: 'tanh', seed: 7 });
+ * const y = model.forward(Tensor.from([[0.1, 0.2]]));
+ */
+import { Rng } from '../tensor/rng.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type ActivationName, activation } from './activation.js';
+import { Dense } from './dense.js';
+import { Parameters } from './parameters.js';
+
+export interface MlpSpec {
+  /** Layer widths from input to output, e.g. [8, 64, 64, 4]. */
+  widths: number[];
+  /** Hidden-layer activation. Default 'tanh'. */
+  activation?: ActivationName;
+  /** Activation after the last layer. Default 'linear'. */
+  outputActivation?: ActivationName;
+  /** Initialisation: 'xavier' (Glorot normal) or 'he' (Kaiming normal). Default: 'he' for relu/silu, else 'xavier'. */
+  init?: 'xavier' | 'he';
+  /** Seed of the initial weights. Default 0. */
+  seed?: number;
+}
+
+/** Anything trainable: a forward map over a batch of rows and one flat parameter vector. */
+export interface Model {
+  readonly parameters: Parameters;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  forward(x: Tensor): Tensor;
+}
+
+export class Mlp implements Model {
+  readonly spec: Required<MlpSpec>;
+  readonly parameters: Parameters;
+  readonly layers: readonly Dense[];
+  private readonly hidden: (x: Tensor) => Tensor;
+  private readonly output: (x: Tensor) => Tensor;
+
+  constructor(spec: MlpSpec) {
+    const { widths } = spec;
+    if (!Array.isArray(widths) || widths.length < 2 || widths.some((w) => !Number.isInteger(w) || w <= 0)) {
+      throw new RangeError(`Mlp: widths must be at least two positive integers, got [${String(widths)}]`);
+    }
+    const act = spec.activation ?? 'tanh';
+    this.hidden = activation(act);
+    const outAct = spec.outputActivation ?? 'linear';
+    this.output = activation(outAct);
+    const init = spec.init ?? (act === 'relu' || act === 'silu' ? 'he' : 'xavier');
+    if (init !== 'xavier' && init !== 'he') throw new RangeError(`Mlp: unknown init '${String(init)}': expected 'xavier' or 'he'`);
+    this.spec = { widths: [...widths], activation: act, outputActivation: outAct, init, seed: spec.seed ?? 0 };
+
+    const shapes = [];
+    for (let l = 0; l + 1 < widths.length; l++) {
+      shapes.push({ name: `layer${l}.weight`, rows: widths[l], cols: widths[l + 1] });
+      shapes.push({ name: `layer${l}.bias`, rows: 1, cols: widths[l + 1] });
+    }
+    this.parameters = Parameters.allocate(shapes);
+    const rng = new Rng(this.spec.seed);
+    const layers: Dense[] = [];
+    for (let l = 0; l + 1 < widths.length; l++) {
+      const w = this.parameters.tensor(`layer${l}.weight`);
+      const fanIn = widths[l];
+      const fanOut = widths[l + 1];
+      const std = init === 'he' ? Math.sqrt(2 / fanIn) : Math.sqrt(2 / (fanIn + fanOut));
+      rng.fillNormal(w.data, 0, std);
+      layers.push(new Dense(w, this.parameters.tensor(`layer${l}.bias`)));
+    }
+    this.layers = layers;
+  }
+
+  get inputSize(): number {
+    return this.spec.widths[0];
+  }
+
+  get outputSize(): number {
+    return this.spec.widths[this.spec.widths.length - 1];
+  }
+
+  forward(x: Tensor): Tensor {
+    let h = x;
+    for (let l = 0; l < this.layers.length; l++) {
+      h = this.layers[l].forward(h);
+      h = l + 1 < this.layers.length ? this.hidden(h) : this.output(h);
+    }
+    return h;
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * The primitive ops of the numeric core — the one table of what Crucible can differentiate. Each op
+ * sits with its gradient rule in the file of its kind; composite ops are built from these.
+ */
+export * from './elementwise.js';
+export * from './matmul.js';
+export * from './reduce.js';
+export * from './shape.js';
