@@ -19,6 +19,10 @@ export const errorCodes = {
   DUPLICATE_SUBMISSION: { grpc: 6, exit: 70, summary: 'a plant submitted twice in one round' },
   QUORUM_NOT_REACHED: { grpc: 4, exit: 75, summary: 'too few plants answered before the timeout' },
   COORDINATOR_UNAVAILABLE: { grpc: 14, exit: 69, summary: 'the coordinator could not be reached' },
+  PLANT_TIMEOUT: { grpc: 4, exit: 75, summary: 'a plant did not answer its task before the stage timeout' },
+  PLANT_DISCONNECTED: { grpc: 14, exit: 69, summary: 'a plant disconnected while it had a task open' },
+  PLANT_TASK_FAILED: { grpc: 13, exit: 70, summary: 'a plant could not carry out its task (reported by the plant)' },
+  CHECKPOINT_MISMATCH: { grpc: 9, exit: 78, summary: 'a stored checkpoint does not fit the run being resumed' },
   // privacy
   SECAGG_BELOW_THRESHOLD: { grpc: 9, exit: 75, summary: 'too few plants remain for secure aggregation to unmask' },
   SECAGG_TAMPERED: { grpc: 3, exit: 70, summary: 'a secret share or ciphertext failed authentication' },
@@ -27,6 +31,7 @@ export const errorCodes = {
   // optimization and flowsheets
   INFEASIBLE: { grpc: 9, exit: 2, summary: 'no point satisfies the constraints' },
   NOT_CONVERGED: { grpc: 13, exit: 3, summary: 'an iterative solver did not converge within its limits' },
+  SINGULAR_MATRIX: { grpc: 9, exit: 3, summary: 'a linear system is singular to working precision' },
 } as const satisfies Record<string, { grpc: number; exit: number; summary: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

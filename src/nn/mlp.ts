@@ -88,4 +88,30 @@ export class Mlp implements Model {
     }
     return h;
   }
+
+  /**
+   * The forward pass keeping what per-example gradient norms need: each layer's input a_l and its
+   * pre-activation z_l = a_l·W_l + b_l, the latter marked to retain its gradient δ_l after backward.
+   */
+  trace(x: Tensor): MlpTrace {
+    const inputs: Tensor[] = [];
+    const preActivations: Tensor[] = [];
+    let h = x;
+    for (let l = 0; l < this.layers.length; l++) {
+      inputs.push(h);
+      const z = this.layers[l].forward(h).retainGrad();
+      preActivations.push(z);
+      h = l + 1 < this.layers.length ? this.hidden(z) : this.output(z);
+    }
+    return { output: h, inputs, preActivations };
+  }
+}
+
+/** What `Mlp.trace` keeps of a forward pass, layer by layer. */
+export interface MlpTrace {
+  output: Tensor;
+  /** Input of each Dense layer [n, in_l] (the first is x). */
+  inputs: Tensor[];
+  /** Pre-activation of each Dense layer [n, out_l]; after backward, its `grad` holds δ_l. */
+  preActivations: Tensor[];
 }

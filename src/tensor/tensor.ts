@@ -33,6 +33,8 @@ export class Tensor {
   requiresGrad: boolean;
   /** The tape node that produced this tensor; null for leaves (inputs, parameters). */
   node: TapeNode | null = null;
+  /** Whether `backward` keeps this intermediate tensor's gradient instead of releasing it (see `retainGrad`). */
+  retainsGrad = false;
 
   constructor(rows: number, cols: number, data?: Float64Array, options: TensorOptions = {}) {
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
@@ -87,6 +89,15 @@ export class Tensor {
   ensureGrad(): Float64Array {
     if (this.grad === null) this.grad = new Float64Array(this.data.length);
     return this.grad;
+  }
+
+  /**
+   * Keeps this intermediate tensor's gradient after `backward` (normally released once passed on),
+   * e.g. to read the per-example output gradients δ of a layer.
+   */
+  retainGrad(): this {
+    this.retainsGrad = true;
+    return this;
   }
 
   zeroGrad(): void {

@@ -1,0 +1,56 @@
+/**
+ * Learning-rate schedules: functions from the step number (0-based) to a learning rate, passed as
+ * the `lr` option of an optimizer.
+ *
+ * @example
+ * const lr = warmup(cosine(1e-3, { totalSteps: 10_000, minLr: 1e-5 }), { steps: 500 });
+ * new Adam(model.parameters, { lr });
+ */
+import type { Schedule } from './optimizer.js';
+
+function positive(op: string, name: string, v: number): void {
+  if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`${op}: ${name} must be a positive finite number, got ${v}`);
+}
+
+/** The same rate at every step. */
+export function constant(lr: number): Schedule {
+  positive('constant', 'lr', lr);
+  return () => lr;
+}
+
+/** lr · gamma^⌊step / stepSize⌋: multiply by `gamma` every `stepSize` steps. */
+export function stepDecay(lr: number, options: { stepSize: number; gamma?: number }): Schedule {
+  positive('stepDecay', 'lr', lr);
+  positive('stepDecay', 'stepSize', options.stepSize);
+  const gamma = options.gamma ?? 0.1;
+  positive('stepDecay', 'gamma', gamma);
+  return (step) => lr * Math.pow(gamma, Math.floor(step / options.stepSize));
+}
+
+/**
+ * Cosine annealing from `lr` to `minLr` (default 0) over `totalSteps`, then `minLr`
+ * (Loshchilov & Hutter, SGDR, ICLR 2017, without restarts).
+ */
+export function cosine(lr: number, options: { totalSteps: number; minLr?: number }): Schedule {
+  positive('cosine', 'lr', lr);
+  positive('cosine', 'totalSteps', options.totalSteps);
+  const minLr = options.minLr ?? 0;
+  return (step) => {
+    const t = Math.min(step, options.totalSteps) / options.totalSteps;
+    return minLr + 0.5 * (lr - minLr) * (1 + Math.cos(Math.PI * t));
+  };
+}
+
+/**
+ * Linear warm-up from `from`·base to the base schedule over `steps` steps (Goyal et al. 2017), then
+ * the base schedule shifted to start where warm-up ends.
+ */
+export function warmup(base: Schedule, options: { steps: number; from?: number }): Schedule {
+  positive('warmup', 'steps', options.steps);
+  const from = options.from ?? 0;
+  return (step) => {
+    if (step >= options.steps) return base(step - options.steps);
+    const f = from + ((1 - from) * (step + 1)) / options.steps;
+    return f * base(0);
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Fixed-point quantization of real-valued updates into Z_(2^32), the ring SecAgg masks in.
+ *
+ * Why 2^32 words: masking is then `(a + b) >>> 0` on a Uint32Array — no BigInt, one machine add per
+ * coordinate — and a masked update is 4 bytes per parameter, half a float64. The cost is the bit
+ * budget: the SUM of all plants' integers (plus any distributed-DP noise) must stay inside the signed
+ * range (−2^31, 2^31), or it wraps and the decoded sum is garbage. `FixedPoint` checks this when it
+ * is built and refuses unsafe settings with SECAGG_UNSAFE_PARAMETERS.
+ *
+ * Values are clipped to [−clipRange, clipRange], scaled by `scale` and rounded to the nearest integer
+ * (or stochastically, unbiased), stored in two's complement.
+ *
+ * @example
+ * const fp = new FixedPoint({ clipRange: 1, plants: 10 });
+ * const words = fp.encode(new Float64Array([0.25, -0.5]));
+ * fp.decode(words) // ≈ [0.25, -0.5] within fp.sumErrorBound
+ */
+import { CrucibleError } from '../../errors.js';
+
+/** Largest magnitude a sum may reach in signed 32-bit words. */
+export const SIGNED_WORD_LIMIT = 2 ** 31 - 1;
+
+export interface FixedPointOptions {
+  /** Largest |value| per coordinate a plant may contribute; larger values are clipped. */
+  clipRange: number;
+  /** Number of plants whose words are summed. */
+  plants: number;
+  /** Integer levels per unit. Default: the largest power of two the bit budget allows. */
+  scale?: number;
+  /** Integer magnitude per coordinate of the sum reserved for distributed-DP noise. Default 0. */
+  noiseMargin?: number;
+}
+
+export class FixedPoint {
+  readonly clipRange: number;
+  readonly plants: number;
+  readonly scale: number;
+  readonly noiseMargin: number;
+
+  constructor(options: FixedPointOptions) {
+    const { clipRange, plants } = options;
+    if (!(clipRange > 0) || !Number.isFinite(clipRange)) throw new RangeError(`FixedPoint: clipRange must be a positive number, got ${clipRange}`);
+    if (!Number.isInteger(plants) || plants < 1) throw new RangeError(`FixedPoint: plants must be a positive integer, got ${plants}`);
+    const noiseMargin = options.noiseMargin ?? 0;
+    if (!(noiseMargin >= 0)) throw new RangeError(`FixedPoint: noiseMargin must be ≥ 0, got ${noiseMargin}`);
+    const room = (SIGNED_WORD_LIMIT - noiseMargin) / plants;
+    const scale = options.scale ?? 2 ** Math.floor(Math.log2(room / clipRange));
+    const levels = Math.round(clipRange * scale);
+    if (!(scale > 0) || plants * levels + noiseMargin > SIGNED_WORD_LIMIT) {
+      throw new CrucibleError(
+        'SECAGG_UNSAFE_PARAMETERS',
+        `secure aggregation bit budget exceeded: ${plants} plants × ${levels} levels (clipRange ${clipRange} × scale ${scale})` +
+          ` + noise margin ${Math.ceil(noiseMargin)} > 2^31 − 1; lower the scale or the clip range, or aggregate fewer plants`,
+        { plants, clipRange, scale, noiseMargin },
+      );
+    }
+    this.clipRange = clipRange;
+    this.plants = plants;
+    this.scale = scale;
+    this.noiseMargin = noiseMargin;
+  }
+
+  /** Largest |error| per coordinate of a decoded sum of `plants` round-to-nearest encodings. */
+  get sumErrorBound(): number {
+    return (this.plants * 0.5) / this.scale;
+  }
+
+  /**
+   * Clips, scales and rounds `values` into words. With `uniform` (a source of U[0,1)), rounds
+   * stochastically so the expected word equals value·scale (unbiased, as distributed DP needs).
+   */
+  encode(values: Float64Array, uniform?: () => number): Uint32Array {
+    const out = new Uint32Array(values.length);
+    const c = this.clipRange;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) throw new RangeError(`FixedPoint.encode: value at index ${i} is ${v}; updates must be finite`);
+      const scaled = Math.min(c, Math.max(-c, v)) * this.scale;
+      let q: number;
+      if (uniform === undefined) q = Math.round(scaled);
+      else {
+        const floor = Math.floor(scaled);
+        q = uniform() < scaled - floor ? floor + 1 : floor;
+      }
+      out[i] = q >>> 0; // two's complement
+    }
+    return out;
+  }
+
+  /** Words (e.g. an unmasked sum) back to reals: signed interpretation divided by the scale. */
+  decode(words: Uint32Array): Float64Array {
+    const out = new Float64Array(words.length);
+    for (let i = 0; i < words.length; i++) out[i] = (words[i] | 0) / this.scale;
+    return out;
+  }
+}
+
+/** Adds signed integers (e.g. integer DP noise) into words, mod 2^32, in place. */
+export function addSignedIntegers(words: Uint32Array, integers: Int32Array | Float64Array): void {
+  for (let i = 0; i < words.length; i++) words[i] = (words[i] + integers[i]) >>> 0;
+}

@@ -1,0 +1,102 @@
+/**
+ * The public-key pieces of SecAgg (Bonawitz et al., CCS 2017, §4): X25519 key pairs, Diffie–Hellman
+ * agreement, HKDF-SHA256 to turn a shared point into a purpose-bound 32-byte key, and AES-256-GCM
+ * for the shares two plants exchange through the coordinator.
+ *
+ * Each plant holds two key pairs per round: one for the channel that carries shares (c), one whose
+ * agreement seeds the pairwise masks (s). Keeping them apart means revealing a dropped plant's
+ * s-secret (to remove its masks) does not open its share channel.
+ *
+ * @example
+ * const a = generateKeyPair(systemEntropy), b = generateKeyPair(systemEntropy);
+ * deriveKey(a.secretKey, b.publicKey, 'mask', 'round-3') // equals deriveKey(b.secretKey, a.publicKey, 'mask', 'round-3')
+ */
+import { type KeyObject, createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, hkdfSync } from 'node:crypto';
+import { CrucibleError } from '../../errors.js';
+import type { Entropy } from './entropy.js';
+
+/** Raw 32-byte X25519 keys. */
+export interface KeyPair {
+  readonly publicKey: Uint8Array;
+  readonly secretKey: Uint8Array;
+}
+
+// DER prefixes of X25519 keys (RFC 8410) so raw 32-byte keys can go through node:crypto.
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+
+// Importing a raw key into a KeyObject costs more than the agreement itself; a plant agrees with
+// every neighbour using the same few keys, so imports are memoised per key buffer.
+const privateObjects = new WeakMap<Uint8Array, KeyObject>();
+const publicObjects = new WeakMap<Uint8Array, KeyObject>();
+
+function privateKeyObject(secretKey: Uint8Array): KeyObject {
+  let key = privateObjects.get(secretKey);
+  if (key === undefined) {
+    key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, secretKey]), format: 'der', type: 'pkcs8' });
+    privateObjects.set(secretKey, key);
+  }
+  return key;
+}
+
+function publicKeyObject(publicKey: Uint8Array): KeyObject {
+  let key = publicObjects.get(publicKey);
+  if (key === undefined) {
+    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+    publicObjects.set(publicKey, key);
+  }
+  return key;
+}
+
+/** An X25519 key pair whose secret key is 32 bytes from `entropy` (clamped by X25519 itself). */
+export function generateKeyPair(entropy: Entropy): KeyPair {
+  const secretKey = entropy(32);
+  return { secretKey, publicKey: publicKeyOf(secretKey) };
+}
+
+/** The public key belonging to a raw secret key. */
+export function publicKeyOf(secretKey: Uint8Array): Uint8Array {
+  const spki = createPublicKey(privateKeyObject(secretKey)).export({ format: 'der', type: 'spki' });
+  return new Uint8Array(spki.subarray(spki.length - 32));
+}
+
+/**
+ * HKDF-SHA256 of the X25519 agreement between `secretKey` and `peerPublicKey`, bound to a purpose and
+ * a round, so a key made for one use in one round is useless for anything else. Symmetric in the pair.
+ */
+export function deriveKey(secretKey: Uint8Array, peerPublicKey: Uint8Array, purpose: string, round: string): Uint8Array {
+  let shared: Buffer;
+  try {
+    shared = diffieHellman({ privateKey: privateKeyObject(secretKey), publicKey: publicKeyObject(peerPublicKey) });
+  } catch (e) {
+    throw new CrucibleError('SECAGG_TAMPERED', `X25519 agreement failed for ${purpose} in round ${round}: invalid public key (${(e as Error).message})`);
+  }
+  return new Uint8Array(hkdfSync('sha256', shared, Buffer.from('crucible/secagg/v1'), `${purpose}|${round}`, 32));
+}
+
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** AES-256-GCM: nonce ‖ ciphertext ‖ tag, authenticated together with `associatedData`. */
+export function seal(key: Uint8Array, plaintext: Uint8Array, associatedData: string, entropy: Entropy): Uint8Array {
+  const nonce = entropy(NONCE_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(Buffer.from(associatedData));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return new Uint8Array(Buffer.concat([nonce, body, cipher.getAuthTag()]));
+}
+
+/** Opens a `seal`ed message; a changed byte, key or associated data raises SECAGG_TAMPERED. */
+export function open(key: Uint8Array, sealed: Uint8Array, associatedData: string): Uint8Array {
+  if (sealed.length < NONCE_BYTES + TAG_BYTES) {
+    throw new CrucibleError('SECAGG_TAMPERED', `sealed share for ${associatedData} is ${sealed.length} bytes, shorter than nonce and tag`);
+  }
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, NONCE_BYTES));
+  decipher.setAAD(Buffer.from(associatedData));
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  try {
+    return new Uint8Array(Buffer.concat([decipher.update(sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES)), decipher.final()]));
+  } catch {
+    throw new CrucibleError('SECAGG_TAMPERED', `share ciphertext for ${associatedData} failed authentication`);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The plant's side of SecAgg / SecAgg+ as a pure state machine (Bonawitz et al., CCS 2017, Fig. 4;
+ * Bell et al., CCS 2020, Alg. 2). Each stage method consumes what the coordinator relayed and
+ * returns what the plant sends; calling a stage out of order is an error. No IO: the same object
+ * runs in memory and behind the network transport.
+ *
+ * The plant enforces its own privacy, trusting the coordinator for nothing: it checks the settings,
+ * authenticates every share it receives, reveals for each other plant EITHER the self-mask seed share
+ * (plant survived) OR the masking-key share (plant dropped) — never both — and answers one unmasking
+ * request per round only.
+ *
+ * @example
+ * const plant = new SecAggPlant('plant-a');
+ * const keys = plant.advertiseKeys('round-1');          // → coordinator
+ * const shared = plant.shareKeys(roster);                // → coordinator
+ * const masked = plant.maskedInput(delivery, words);     // → coordinator
+ * const reveal = plant.unmask(request);                  // → coordinator
+ */
+import { CrucibleError } from '../../errors.js';
+import { type Entropy, systemEntropy } from './entropy.js';
+import { harary } from './graph.js';
+import { type KeyPair, deriveKey, generateKeyPair, open, seal } from './keys.js';
+import { applyPairwiseMask, commitSeed, packSharePair, pairwiseSeed, shareAad, unpackSharePair } from './masking.js';
+import type { AdvertisedKeys, MaskedInput, Roster, SecAggStage, ShareDelivery, SharedKeys, UnmaskRequest, UnmaskShares } from './messages.js';
+import { addMask, expandMask } from './prg.js';
+import { checkSettings } from './settings.js';
+import { type ShamirShare, shamirSplit } from './shamir.js';
+
+export interface SecAggPlantOptions {
+  /** Source of keys, seeds and nonces. Default: the OS CSPRNG. */
+  entropy?: Entropy;
+}
+
+type HeldShares = { keyShare: ShamirShare; seedShare: ShamirShare };
+
+export class SecAggPlant {
+  readonly plant: string;
+  private readonly entropy: Entropy;
+  private stage: SecAggStage | 'done' = 'advertise-keys';
+  private round = '';
+  private encryption: KeyPair | null = null;
+  private masking: KeyPair | null = null;
+  private selfSeed: Uint8Array | null = null;
+  private roster: Roster | null = null;
+  private neighbours: Set<string> = new Set();
+  /** Shares this plant holds, by the plant they belong to (itself included). */
+  private readonly held = new Map<string, HeldShares>();
+
+  constructor(plant: string, options: SecAggPlantOptions = {}) {
+    if (plant.length === 0) throw new RangeError('SecAggPlant: plant id must be non-empty');
+    this.plant = plant;
+    this.entropy = options.entropy ?? systemEntropy;
+  }
+
+  /** The stage this plant expects next. */
+  get currentStage(): SecAggStage | 'done' {
+    return this.stage;
+  }
+
+  private expect(stage: SecAggStage): void {
+    if (this.stage !== stage) throw new RangeError(`SecAggPlant ${this.plant}: got a ${stage} message while at stage ${this.stage}`);
+  }
+
+  /** Stage 0: fresh key pairs for this round. */
+  advertiseKeys(round: string): AdvertisedKeys {
+    this.expect('advertise-keys');
+    this.round = round;
+    this.encryption = generateKeyPair(this.entropy);
+    this.masking = generateKeyPair(this.entropy);
+    this.stage = 'share-keys';
+    return { plant: this.plant, encryptionKey: this.encryption.publicKey, maskingKey: this.masking.publicKey };
+  }
+
+  /** Stage 1: Shamir-share the masking key and a fresh self-mask seed among the neighbourhood. */
+  shareKeys(roster: Roster): SharedKeys {
+    this.expect('share-keys');
+    const { settings } = roster;
+    if (settings.round !== this.round) throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: roster is for round ${settings.round}, expected ${this.round}`);
+    checkSettings(settings, roster.plants.length);
+    const me = roster.plants.find((p) => p.plant === this.plant);
+    if (me === undefined || !equalBytes(me.maskingKey, this.masking!.publicKey) || !equalBytes(me.encryptionKey, this.encryption!.publicKey)) {
+      throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: the roster of round ${this.round} does not carry this plant's keys`);
+    }
+    if (new Set(roster.plants.map((p) => p.plant)).size !== roster.plants.length) {
+      throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: the roster of round ${this.round} lists a plant twice`);
+    }
+    this.roster = roster;
+    this.neighbours = harary(roster.plants.map((p) => p.plant), settings.degree, settings.graphSeed).get(this.plant)!;
+    this.selfSeed = this.entropy(32);
+    const holders = [this.plant, ...this.neighbours];
+    const xs = holders.map((h) => this.indexOf(h));
+    const keyShares = shamirSplit(this.masking!.secretKey, xs, settings.threshold, this.entropy);
+    const seedShares = shamirSplit(this.selfSeed, xs, settings.threshold, this.entropy);
+    const shares: { to: string; ciphertext: Uint8Array }[] = [];
+    holders.forEach((holder, i) => {
+      if (holder === this.plant) {
+        this.held.set(this.plant, { keyShare: keyShares[i], seedShare: seedShares[i] });
+        return;
+      }
+      const key = deriveKey(this.encryption!.secretKey, this.keysOf(holder).encryptionKey, 'share-encryption', this.round);
+      const plaintext = packSharePair(xs[i], keyShares[i], seedShares[i]);
+      shares.push({ to: holder, ciphertext: seal(key, plaintext, shareAad(this.round, this.plant, holder), this.entropy) });
+    });
+    this.stage = 'masked-input';
+    return { plant: this.plant, seedCommitment: commitSeed(this.selfSeed, this.plant, this.round), shares };
+  }
+
+  /**
+   * Stage 2: opens the shares neighbours sent (those neighbours form U2 ∩ N(u)) and returns the input
+   * (already quantized into words) plus the self mask and the pairwise masks with those neighbours.
+   */
+  maskedInput(delivery: ShareDelivery, input: Uint32Array): MaskedInput {
+    this.expect('masked-input');
+    const { settings } = this.roster!;
+    if (input.length !== settings.vectorLength) {
+      throw new RangeError(`SecAggPlant ${this.plant}: input has ${input.length} words, round ${this.round} expects ${settings.vectorLength}`);
+    }
+    for (const { from, ciphertext } of delivery.shares) {
+      if (!this.neighbours.has(from) || this.held.has(from)) {
+        throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: unexpected share from ${from} in round ${this.round} (not a neighbour, or sent twice)`);
+      }
+      const key = deriveKey(this.encryption!.secretKey, this.keysOf(from).encryptionKey, 'share-encryption', this.round);
+      const pair = unpackSharePair(open(key, ciphertext, shareAad(this.round, from, this.plant)), `from ${from} to ${this.plant}`);
+      if (pair.keyShare.x !== this.indexOf(this.plant)) {
+        throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: share from ${from} is for x=${pair.keyShare.x}, not this plant`);
+      }
+      this.held.set(from, pair);
+    }
+    if (this.held.size < settings.threshold) {
+      throw new CrucibleError('SECAGG_BELOW_THRESHOLD', `plant ${this.plant}: only ${this.held.size} of its neighbourhood remain in round ${this.round}, threshold ${settings.threshold}`, { plant: this.plant, round: this.round });
+    }
+    const masked = input.slice();
+    addMask(masked, expandMask(this.selfSeed!, masked.length));
+    const selfIndex = this.indexOf(this.plant);
+    for (const peer of this.held.keys()) {
+      if (peer === this.plant) continue;
+      const seed = pairwiseSeed(this.masking!.secretKey, this.keysOf(peer).maskingKey, this.round);
+      applyPairwiseMask(masked, seed, selfIndex, this.indexOf(peer));
+    }
+    this.stage = 'unmasking';
+    return { plant: this.plant, masked };
+  }
+
+  /** Stage 3: for each plant it holds shares of, the seed share if it survived, the key share if it dropped. */
+  unmask(request: UnmaskRequest): UnmaskShares {
+    this.expect('unmasking');
+    this.stage = 'done'; // one answer per round, whatever happens below
+    const survivors = new Set(request.survivors);
+    const dropped = new Set(request.dropped);
+    const { settings } = this.roster!;
+    for (const p of dropped) {
+      if (survivors.has(p)) {
+        throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: unmasking request of round ${this.round} lists ${p} as both survivor and dropped; refusing to reveal both of its secrets`);
+      }
+    }
+    if (!survivors.has(this.plant)) {
+      throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: unmasking request of round ${this.round} does not count this plant as a survivor`);
+    }
+    if (survivors.size < settings.minimumPlants) {
+      throw new CrucibleError('SECAGG_BELOW_THRESHOLD', `plant ${this.plant}: ${survivors.size} survivors in round ${this.round}, fewer than the minimum ${settings.minimumPlants}`);
+    }
+    const seedShares: UnmaskShares['seedShares'][number][] = [];
+    const keyShares: UnmaskShares['keyShares'][number][] = [];
+    for (const [of, shares] of this.held) {
+      if (survivors.has(of)) seedShares.push({ of, share: shares.seedShare });
+      else if (dropped.has(of)) keyShares.push({ of, share: shares.keyShare });
+      else throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: ${of} shared keys in round ${this.round} but the unmasking request omits it`);
+    }
+    return { plant: this.plant, seedShares, keyShares };
+  }
+
+  private indexOf(plant: string): number {
+    const i = this.roster!.plants.findIndex((p) => p.plant === plant);
+    if (i < 0) throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: ${plant} is not in the roster of round ${this.round}`);
+    return i + 1;
+  }
+
+  private keysOf(plant: string): AdvertisedKeys {
+    return this.roster!.plants[this.indexOf(plant) - 1];
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
