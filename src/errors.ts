@@ -28,6 +28,7 @@ export const errorCodes = {
   SECAGG_TAMPERED: { grpc: 3, exit: 70, summary: 'a secret share or ciphertext failed authentication' },
   SECAGG_UNSAFE_PARAMETERS: { grpc: 3, exit: 78, summary: 'quantization range times plants exceeds the modulus' },
   BUDGET_EXHAUSTED: { grpc: 9, exit: 0, summary: 'the next round would exceed the privacy budget' },
+  SECAGG_REQUIRED: { grpc: 7, exit: 77, summary: 'the plant releases updates only under secure aggregation' },
   // optimization and flowsheets
   INFEASIBLE: { grpc: 9, exit: 2, summary: 'no point satisfies the constraints' },
   NOT_CONVERGED: { grpc: 13, exit: 3, summary: 'an iterative solver did not converge within its limits' },

@@ -17,9 +17,16 @@ function show(text: string): string {
   return JSON.stringify(cut);
 }
 
+function hasEdgeSpace(s: string): boolean {
+  if (s.length === 0) return false;
+  const a = s.charCodeAt(0);
+  const b = s.charCodeAt(s.length - 1);
+  return a === 0x20 || a === 0x09 || b === 0x20 || b === 0x09;
+}
+
 /** Reads a text cell as a decimal number; surrounding spaces and tabs are allowed. */
 export function numberCell(raw: string, missingTokens: ReadonlySet<string>): CellValue {
-  const text = raw.replace(/^[ \t]+|[ \t]+$/g, '');
+  const text = hasEdgeSpace(raw) ? raw.replace(/^[ \t]+|[ \t]+$/g, '') : raw;
   if (text === '' || missingTokens.has(text)) return MISSING;
   if (!decimal.test(text)) return { problem: `${show(raw)} is not a number` };
   const v = Number(text);

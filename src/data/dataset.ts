@@ -126,10 +126,10 @@ export function datasetFromColumns(
  * The rows [start, end) of a dataset as a dataset of their own (column arrays are copies).
  *
  * @example
- * const firstDay = sliceRows(ds, { start: 0, end: 1440 });
+ * const firstDay = sliceDataset(ds, { start: 0, end: 1440 });
  */
-export function sliceRows(dataset: PlantDataset, range: RowRange): PlantDataset {
-  checkRange(range, dataset.length, 'sliceRows');
+export function sliceDataset(dataset: PlantDataset, range: RowRange): PlantDataset {
+  checkRange(range, dataset.length, 'sliceDataset');
   const columns: Record<string, Float64Array> = {};
   for (const [name, values] of Object.entries(dataset.columns)) columns[name] = values.slice(range.start, range.end);
   return { ...dataset, length: range.end - range.start, time: dataset.time.slice(range.start, range.end), columns };

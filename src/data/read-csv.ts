@@ -25,6 +25,7 @@ export interface ReadCsvOptions {
 /** Feeds tokenized records to a builder: the first record is the header, blank lines are skipped. */
 class CsvSink {
   private builder: DatasetBuilder | null = null;
+  private headerLength = 0;
   blankLines = 0;
 
   constructor(
@@ -53,8 +54,6 @@ class CsvSink {
       this.builder.addRow(r.fields, r.line);
     }
   }
-
-  private headerLength = 0;
 
   finish(): PlantDataset {
     if (this.builder === null) {

@@ -95,8 +95,8 @@ export function combineSums(parts: readonly SufficientStats[]): SufficientStats 
 
 /**
  * The standardiser of one or more sets of sufficient statistics (summed first). Variance uses
- * `ddof` (default 1, the unbiased sample variance). A column with no spread (std ≤ 1e-12 of its
- * scale) gets std 1, so it standardises to a constant instead of dividing by zero.
+ * `ddof` (default 1, the unbiased sample variance). A column with no spread (std within a few ulps
+ * of its mean) gets std 1, so it standardises to a constant instead of dividing by zero.
  */
 export function scalerFromSums(stats: SufficientStats | readonly SufficientStats[], options: { ddof?: number } = {}): Standardizer {
   const s = Array.isArray(stats) ? combineSums(stats) : (stats as SufficientStats);
@@ -110,7 +110,8 @@ export function scalerFromSums(stats: SufficientStats | readonly SufficientStats
     const sd = Math.sqrt(variance);
     const mu = s.shift[j] + m;
     mean.push(mu);
-    std.push(sd > 1e-12 * Math.max(1, Math.abs(mu)) ? sd : 1);
+    // Below a few ulps of the mean the spread is rounding noise, not signal.
+    std.push(sd > 64 * Number.EPSILON * Math.max(1, Math.abs(mu)) ? sd : 1);
   }
   return { columns: s.columns, mean, std };
 }

@@ -31,6 +31,7 @@ export class InMemoryGrid implements Grid {
   private readonly events = new GridEvents();
   private readonly inbox = new Inbox(this.events);
   private readonly waiters = new Set<() => void>();
+  private readonly delays = new Set<NodeJS.Timeout>();
   private closed = false;
 
   constructor(
@@ -105,6 +106,8 @@ export class InMemoryGrid implements Grid {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const timer of this.delays) clearTimeout(timer);
+    this.delays.clear();
     this.inbox.closeAll();
     for (const wake of [...this.waiters]) wake();
   }
@@ -112,8 +115,14 @@ export class InMemoryGrid implements Grid {
   private async run(plant: InMemoryPlant, task: TaskMessage): Promise<void> {
     const delay = this.options.delayMs?.(plant.plantId, task) ?? 0;
     // Yield first so that send() returns before any plant work starts, as over a network.
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    if (!this.connected.has(plant.plantId)) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.delays.delete(timer);
+        resolve();
+      }, delay);
+      this.delays.add(timer);
+    });
+    if (this.closed || !this.connected.has(plant.plantId)) return;
     let reply: PlantReply;
     try {
       reply = await plant.handle(task);

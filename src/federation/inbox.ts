@@ -57,7 +57,9 @@ export class Inbox {
     const key = keyOf(senderId, reply);
     const stream = this.open_.get(key);
     if (stream === undefined) {
-      if (this.answered.has(key)) {
+      // A reply for another round than the one the plant is working on is stale, even if it was
+      // already answered; a repeat of the answer to the open round is a duplicate.
+      if (this.answered.has(key) && !this.hasOpenOtherRound(senderId, reply)) {
         return reject('DUPLICATE_SUBMISSION', `plant '${senderId}' already answered '${reply.kind}' of round ${reply.round} (run '${reply.runId}')`);
       }
       return reject('ROUND_STALE', `plant '${senderId}' has no open '${reply.kind}' task for round ${reply.round} of run '${reply.runId}'`);
@@ -77,6 +79,13 @@ export class Inbox {
   /** Ends every open send (grid shutdown). */
   closeAll(): void {
     for (const [key, stream] of [...this.open_]) stream.fail(key, 'PLANT_DISCONNECTED', 'the grid was closed');
+  }
+
+  private hasOpenOtherRound(plantId: string, reply: PlantReply): boolean {
+    const prefix = `${plantId}\u0000${reply.runId}\u0000`;
+    const suffix = `\u0000${reply.kind}`;
+    for (const key of this.open_.keys()) if (key.startsWith(prefix) && key.endsWith(suffix)) return true;
+    return false;
   }
 
   private remember(key: string): void {

@@ -1,77 +1,68 @@
 /**
- * A plant's local training in one round: minibatch passes over its training split, with a gradient
- * hook through which FedProx and SCAFFOLD alter the gradient before the optimizer step.
+ * A plant's local training in one round: the task's config mapped onto `src/nn`'s `fit` loop, with
+ * its `onGradient` hook through which FedProx and SCAFFOLD alter the gradient before the step.
+ * The optimizer starts fresh every round, as is usual in federated learning.
  *
- * This adapts the task's config to a minibatch loop. TODO(nn): delegate to `src/nn`'s `fit` (with
- * its `onGradient` hook) once it lands; the loop here is deliberately minimal (MSE loss, fresh
- * SGD/Adam state per round, as is usual in federated learning).
+ * `maxSteps` (a fixed number of local steps, e.g. personalization's k) is honoured exactly by
+ * handing `fit` the rows of exactly that many minibatches, drawn as consecutive seeded shuffles.
  *
  * @example
- * trainLocally(model, x, y, { epochs: 1, batchSize: 32, learningRate: 0.01, optimizer: 'sgd' }, { rng: new Rng(3) });
+ * trainLocally(model, x, y, { epochs: 1, batchSize: 32, learningRate: 0.01, optimizer: 'sgd' }, { seed: 3 });
  */
-import { backward } from '../tensor/autodiff.js';
-import { gatherRows } from '../tensor/ops/slice.js';
-import { mean, square, sub } from '../tensor/ops/index.js';
-import type { Rng } from '../tensor/rng.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { fit } from '../nn/fit.js';
+import { Adam } from '../nn/adam.js';
+import { Sgd } from '../nn/sgd.js';
 import type { Model } from '../nn/mlp.js';
+import type { Parameters } from '../nn/parameters.js';
+import { gatherRows } from '../tensor/ops/slice.js';
+import { Rng } from '../tensor/rng.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { LocalTrainingConfig } from './messages.js';
 
 export interface LocalTrainingOptions {
-  /** Batch order. */
-  readonly rng: Rng;
-  /** Called with (gradient, parameters) after each backward pass; may modify the gradient in place. */
-  readonly onGradient?: (grads: Float64Array, values: Float64Array) => void;
+  /** Seed of the batch order. */
+  readonly seed: number;
+  /** Called after each backward pass, before the step; may modify `params.grads`. */
+  readonly onGradient?: (params: Parameters) => void;
 }
 
 export interface LocalTrainingOutcome {
   /** Optimizer steps taken. */
   readonly steps: number;
-  /** Mean minibatch loss of the last (possibly partial) epoch. */
+  /** Mean loss of the last epoch. */
   readonly lastEpochLoss: number;
 }
 
-/** Trains `model` in place on (x, y) by minibatch MSE descent. */
+/** Trains `model` in place on (x, y) with MSE. */
 export function trainLocally(model: Model, x: Tensor, y: Tensor, config: LocalTrainingConfig, options: LocalTrainingOptions): LocalTrainingOutcome {
-  const params = model.parameters;
   const n = x.rows;
   const batchSize = Math.max(1, Math.min(config.batchSize, n));
-  const maxSteps = config.maxSteps ?? Number.POSITIVE_INFINITY;
-  const adam = config.optimizer === 'adam' ? { m: new Float64Array(params.count), v: new Float64Array(params.count) } : null;
-  let steps = 0;
-  let lastEpochLoss = Number.NaN;
-  for (let epoch = 0; epoch < config.epochs && steps < maxSteps; epoch++) {
-    const order = options.rng.permutation(n);
-    let lossSum = 0;
-    let batches = 0;
-    for (let start = 0; start < n && steps < maxSteps; start += batchSize) {
-      const idx = order.subarray(start, Math.min(n, start + batchSize));
-      params.zeroGrad();
-      const loss = mean(square(sub(model.forward(gatherRows(x, idx)), gatherRows(y, idx))));
-      backward(loss);
-      lossSum += loss.item();
-      batches++;
-      options.onGradient?.(params.grads, params.values);
-      step(params.values, params.grads, config.learningRate, adam, ++steps);
-    }
-    lastEpochLoss = lossSum / batches;
+  const stepsPerEpoch = Math.ceil(n / batchSize);
+  let data = { x, y };
+  let epochs = config.epochs;
+  if (config.maxSteps !== undefined && config.maxSteps < epochs * stepsPerEpoch) {
+    data = stepRows(x, y, config.maxSteps, batchSize, options.seed);
+    epochs = 1;
   }
-  return { steps, lastEpochLoss };
+  const params = model.parameters;
+  const optimizer = config.optimizer === 'adam' ? new Adam(params, { lr: config.learningRate }) : new Sgd(params, { lr: config.learningRate });
+  const history = fit(model, data.x, data.y, {
+    epochs, batchSize, optimizer, seed: options.seed, loss: 'mse', onGradient: options.onGradient,
+    shuffle: data.x !== x ? false : true,
+  });
+  return { steps: history.steps, lastEpochLoss: history.epochLoss[history.epochLoss.length - 1] };
 }
 
-function step(w: Float64Array, g: Float64Array, lr: number, adam: { m: Float64Array; v: Float64Array } | null, t: number): void {
-  if (adam === null) {
-    for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
-    return;
+/** The rows of `steps` minibatches, taken from consecutive seeded shuffles of the data. */
+function stepRows(x: Tensor, y: Tensor, steps: number, batchSize: number, seed: number): { x: Tensor; y: Tensor } {
+  const rng = new Rng(seed);
+  const wanted = steps * batchSize;
+  const idx = new Int32Array(wanted);
+  for (let filled = 0; filled < wanted; ) {
+    const perm = rng.permutation(x.rows);
+    const take = Math.min(perm.length, wanted - filled);
+    idx.set(perm.subarray(0, take), filled);
+    filled += take;
   }
-  // Adam (Kingma & Ba 2015) with the usual defaults.
-  const b1 = 0.9;
-  const b2 = 0.999;
-  const c1 = 1 - b1 ** t;
-  const c2 = 1 - b2 ** t;
-  for (let i = 0; i < w.length; i++) {
-    adam.m[i] = b1 * adam.m[i] + (1 - b1) * g[i];
-    adam.v[i] = b2 * adam.v[i] + (1 - b2) * g[i] * g[i];
-    w[i] -= (lr * adam.m[i]) / c1 / (Math.sqrt(adam.v[i] / c2) + 1e-8);
-  }
+  return { x: gatherRows(x, idx).detach(), y: gatherRows(y, idx).detach() };
 }

@@ -18,7 +18,7 @@
  */
 import { Rng } from '../tensor/rng.js';
 import { gatherRows } from '../tensor/ops/slice.js';
-import { noGrad } from '../tensor/autodiff.js';
+import { predict } from '../nn/fit.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Model } from '../nn/mlp.js';
 import { isCrucibleError } from '../errors.js';
@@ -138,8 +138,8 @@ function fit(task: TaskMessage, model: Model, train: PlantData, controls: Map<nu
   const clientControl = controls.get(controlRound) ?? new Float64Array(global.length);
 
   const outcome = trainLocally(model, x, y, config, {
-    rng: new Rng(config.seed),
-    onGradient: (g, w) => {
+    seed: config.seed,
+    onGradient: ({ grads: g, values: w }) => {
       // FedProx (Li et al., MLSys 2020): gradient of μ/2·‖w − w_global‖².
       if (mu > 0) for (let i = 0; i < g.length; i++) g[i] += mu * (w[i] - global[i]);
       // SCAFFOLD (Karimireddy et al., ICML 2020): y ← y − η(g_i(y) − c_i + c).
@@ -181,10 +181,10 @@ function evaluate(task: TaskMessage, model: Model, train: PlantData, validation:
     const { x, y } = scaled(train, task.arrays);
     const lr = config.fineTuneLearningRate;
     if (lr === undefined) throw new RangeError('evaluate: fineTuneSteps > 0 needs fineTuneLearningRate');
-    trainLocally(model, x, y, { epochs: Number.MAX_SAFE_INTEGER, maxSteps: steps, batchSize: config.batchSize ?? 32, learningRate: lr, optimizer: 'sgd' }, { rng: new Rng(config.seed ?? 0) });
+    trainLocally(model, x, y, { epochs: Number.MAX_SAFE_INTEGER, maxSteps: steps, batchSize: config.batchSize ?? 32, learningRate: lr, optimizer: 'sgd' }, { seed: config.seed ?? 0 });
   }
   const scaledVal = scaled(validation, task.arrays);
-  const predicted = noGrad(() => model.forward(scaledVal.x));
+  const predicted = predict(model, scaledVal.x);
   const inTargetUnits = unscaleTargets(predicted, task.arrays);
   const sums = regressionSums(inTargetUnits, validation.y);
   const m = regressionMetrics(sums);

@@ -114,6 +114,7 @@ export class SequentialModular {
       size: n,
       scale: options.scale,
       variableNames: Array.from({ length: n }, (_, i) => `${names[Math.floor(i / width)]}[${this.variableName(i % width)}]`),
+      subset: (rows) => this.tearProblem(selectRows(inputs, rows), options),
       evaluate: (x, cases) => noGrad(() => this.pass(new Tensor(cases, n, x.slice()), inputs).tearOut.data.slice()),
       jacobian: (x, cases) => {
         const xt = new Tensor(cases, n, x.slice(), { requiresGrad: true });
@@ -140,6 +141,17 @@ export class SequentialModular {
     const c = this.flowsheet.components;
     return i < c.length ? c[i] : i === c.length ? 'T' : 'P';
   }
+}
+
+/** The given cases (rows) of every feed and parameter tensor. */
+export function selectRows(inputs: FlowsheetInputs, rows: readonly number[]): FlowsheetInputs {
+  const pick = (t: Tensor): Tensor => {
+    const out = new Tensor(rows.length, t.cols);
+    rows.forEach((r, i) => out.data.set(t.data.subarray(r * t.cols, (r + 1) * t.cols), i * t.cols));
+    return out;
+  };
+  const map = (o: Readonly<Record<string, Tensor>>): Record<string, Tensor> => Object.fromEntries(Object.entries(o).map(([k, t]) => [k, pick(t)]));
+  return { feeds: map(inputs.feeds), parameters: map(inputs.parameters) };
 }
 
 function planTearsWith(flowsheet: Flowsheet, tears: number[]): { tears: number[]; order: number[] } {

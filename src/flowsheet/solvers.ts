@@ -33,6 +33,8 @@ export interface TearProblem {
   readonly scale?: Float64Array;
   /** Which tear stream each variable belongs to, for messages. */
   readonly variableNames?: readonly string[];
+  /** The same problem for some of the cases only, so finished cases cost nothing. Optional. */
+  subset?(rows: readonly number[]): TearProblem;
 }
 
 export interface TearSolveOptions {
@@ -82,11 +84,12 @@ export function solveTears(problem: TearProblem, x0: Float64Array, options: Tear
   const cases = x0.length / n;
   const s = new SolveState(problem, x0, options);
   const maxIterations = options.maxIterations ?? 200;
-  const step = stepper(method, problem, options);
+  const step = stepper(method, options);
   for (let it = 0; it < maxIterations && s.anyActive(); it++) step(s);
   const results: TearCaseResult[] = [];
   for (let c = 0; c < cases; c++) {
-    const status: TearStatus = s.status[c] === 'active' ? 'not_converged' : s.status[c];
+    const st = s.status[c];
+    const status: TearStatus = st === 'active' ? 'not_converged' : st;
     results.push({ status, iterations: s.history[c].length - 1, residualHistory: s.history[c], worstVariable: s.worst[c] });
   }
   return { x: s.x, cases: results, method };
@@ -174,19 +177,45 @@ class SolveState {
     for (let c = 0; c < this.cases; c++) {
       if (this.status[c] === 'active') this.x.set(next.subarray(c * this.n, (c + 1) * this.n), c * this.n);
     }
-    this.g = this.problem.evaluate(this.x, this.cases);
+    this.g = this.evaluate(this.x, this.activeRows(), this.g);
     this.record();
+  }
+
+  activeRows(): number[] {
+    const rows: number[] = [];
+    for (let c = 0; c < this.cases; c++) if (this.status[c] === 'active') rows.push(c);
+    return rows;
+  }
+
+  /** g at `x` for `rows` (other rows copied from `fill`), through `problem.subset` when it helps. */
+  evaluate(x: Float64Array, rows: readonly number[], fill: Float64Array): Float64Array {
+    if (rows.length === this.cases || this.problem.subset === undefined) return this.problem.evaluate(x, this.cases);
+    const out = fill.slice();
+    if (rows.length === 0) return out;
+    const g = this.problem.subset(rows).evaluate(gather(x, rows, this.n), rows.length);
+    rows.forEach((r, i) => out.set(g.subarray(i * this.n, (i + 1) * this.n), r * this.n));
+    return out;
+  }
+
+  /** ∂g/∂x for `rows` (zeros elsewhere). */
+  jacobian(x: Float64Array, rows: readonly number[]): Float64Array {
+    const nn = this.n * this.n;
+    if (rows.length === this.cases || this.problem.subset === undefined) return this.problem.jacobian!(x, this.cases);
+    const out = new Float64Array(this.cases * nn);
+    const j = this.problem.subset(rows).jacobian!(gather(x, rows, this.n), rows.length);
+    rows.forEach((r, i) => out.set(j.subarray(i * nn, (i + 1) * nn), r * nn));
+    return out;
   }
 }
 
-function stepper(method: TearMethod, problem: TearProblem, options: TearSolveOptions): (s: SolveState) => void {
+function stepper(method: TearMethod, options: TearSolveOptions): (s: SolveState) => void {
   switch (method) {
     case 'direct':
       return (s) => s.accept(s.g.slice());
     case 'wegstein':
       return wegstein(options.qMin ?? -5, options.qMax ?? 0);
     case 'newton':
-      return newton(problem, options.maxHalvings ?? 12);
+      return newton(options.maxHalvings ?? 12);
     case 'broyden':
       return broyden();
   }
@@ -212,10 +241,10 @@ function wegstein(qMin: number, qMax: number): (s: SolveState) => void {
   };
 }
 
-function newton(problem: TearProblem, maxHalvings: number): (s: SolveState) => void {
+function newton(maxHalvings: number): (s: SolveState) => void {
   return (s) => {
     const { n, cases } = s;
-    const jac = problem.jacobian!(s.x, cases);
+    const jac = s.jacobian(s.x, s.activeRows());
     const dx = new Float64Array(cases * n);
     for (let c = 0; c < cases; c++) {
       if (s.status[c] !== 'active') continue;
@@ -242,7 +271,9 @@ function newton(problem: TearProblem, maxHalvings: number): (s: SolveState) => v
         if (done[c]) continue;
         for (let i = 0; i < n; i++) trial[c * n + i] = s.x[c * n + i] + t[c] * dx[c * n + i];
       }
-      const g = problem.evaluate(trial, cases);
+      const rows: number[] = [];
+      for (let c = 0; c < cases; c++) if (!done[c]) rows.push(c);
+      const g = s.evaluate(trial, rows, s.g);
       let pending = false;
       for (let c = 0; c < cases; c++) {
         if (done[c]) continue;
@@ -310,6 +341,12 @@ function sherman(hc: Float64Array, n: number, c: number, x0: Float64Array, x1: F
     const u = (dx[i] - hdf[i]) / denom;
     for (let j = 0; j < n; j++) hc[i * n + j] += u * dxh[j];
   }
+}
+
+function gather(x: Float64Array, rows: readonly number[], n: number): Float64Array {
+  const out = new Float64Array(rows.length * n);
+  rows.forEach((r, i) => out.set(x.subarray(r * n, (r + 1) * n), i * n));
+  return out;
 }
 
 function norm2(x: Float64Array, g: Float64Array, c: number, n: number, scale: Float64Array): number {

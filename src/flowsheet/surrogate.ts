@@ -11,6 +11,7 @@
 import { Adam } from '../nn/adam.js';
 import { fit } from '../nn/fit.js';
 import { Mlp } from '../nn/mlp.js';
+import { cosineSchedule } from '../nn/schedules.js';
 import { noGrad } from '../tensor/autodiff.js';
 import { add, concat, div, mul, sliceCols, sub } from '../tensor/ops/index.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -82,9 +83,14 @@ export class UnitSurrogate {
 
   /** A fresh surrogate sized and scaled for `table`. */
   static create(unit: string, table: UnitTable, options: SurrogateOptions = {}): UnitSurrogate {
-    const widths = [table.inputs.cols, ...(options.hidden ?? [16]), table.outputs.cols];
+    return UnitSurrogate.fromScaling(unit, { input: standardization(table.inputs), output: standardization(table.outputs), outletCount: table.outletCount }, options);
+  }
+
+  /** A fresh surrogate for given scalings (e.g. pooled across plants from their column sums). */
+  static fromScaling(unit: string, scaling: { input: Standardization; output: Standardization; outletCount: number }, options: SurrogateOptions = {}): UnitSurrogate {
+    const widths = [scaling.input.mean.cols, ...(options.hidden ?? [16]), scaling.output.mean.cols];
     const mlp = new Mlp({ widths, activation: options.activation ?? 'tanh', seed: options.seed ?? 0 });
-    return new UnitSurrogate(unit, mlp, standardization(table.inputs), standardization(table.outputs), table.outletCount);
+    return new UnitSurrogate(unit, mlp, scaling.input, scaling.output, scaling.outletCount);
   }
 
   /** Scaled inputs and targets of a table, for training. */
@@ -98,10 +104,15 @@ export class UnitSurrogate {
   /** Fits the MLP to `table` (standardized MSE, Adam). Returns the final epoch's loss. */
   train(table: UnitTable, options: SurrogateTrainOptions = {}): number {
     const { x, y } = this.scaled(table);
+    const epochs = options.epochs ?? 300;
+    const batchSize = options.batchSize ?? 32;
+    const lr = options.lr ?? 3e-3;
+    // Cosine decay to lr/100: the last epochs polish the fit instead of rattling around it.
+    const totalSteps = epochs * Math.ceil(x.rows / batchSize);
     const history = fit(this.mlp, x, y, {
-      epochs: options.epochs ?? 300,
-      batchSize: options.batchSize ?? 32,
-      optimizer: new Adam(this.mlp.parameters, { lr: options.lr ?? 3e-3 }),
+      epochs,
+      batchSize,
+      optimizer: new Adam(this.mlp.parameters, { lr: cosineSchedule(lr, { totalSteps, minLr: lr / 100 }) }),
       seed: options.seed ?? 0,
     });
     return history.epochLoss[history.epochLoss.length - 1];
@@ -122,26 +133,4 @@ export class UnitSurrogate {
       return Array.from({ length: this.outletCount }, (_, k) => sliceCols(out, k * w, (k + 1) * w));
     };
   }
-}
-
-/**
- * Coefficient of determination pooled over columns, each column standardized by `std` first:
- * 1 − Σ_j SSE_j/std_j² / Σ_j SST_j/std_j². Columns listed in `columns` only (default all).
- */
-export function pooledR2(prediction: Float64Array, target: Float64Array, cols: number, options: { std?: Float64Array; columns?: readonly number[] } = {}): number {
-  const rows = target.length / cols;
-  const columns = options.columns ?? Array.from({ length: cols }, (_, j) => j);
-  let sse = 0;
-  let sst = 0;
-  for (const j of columns) {
-    let m = 0;
-    for (let i = 0; i < rows; i++) m += target[i * cols + j];
-    m /= rows;
-    const w = options.std === undefined ? 1 : 1 / options.std[j] ** 2;
-    for (let i = 0; i < rows; i++) {
-      sse += w * (prediction[i * cols + j] - target[i * cols + j]) ** 2;
-      sst += w * (target[i * cols + j] - m) ** 2;
-    }
-  }
-  return sst === 0 ? (sse === 0 ? 1 : -Infinity) : 1 - sse / sst;
 }

@@ -155,8 +155,13 @@ export function planTears(nodeCount: number, edges: readonly GraphEdge[], option
   return { tears, order, loops, maxTearsPerLoop, recycleGroups };
 }
 
-/** Exact lexicographic (max tears per loop, tear count) search, greedy past the size limit. */
-function chooseTears(loops: readonly number[][], exactLimit: number): number[] {
+/**
+ * Tear streams for `loops` (each a list of stream indices): minimises the most times any loop is
+ * torn, then the number of tears; exact over subsets for up to `exactLimit` candidate streams,
+ * greedy (most loops first) beyond.
+ */
+export function chooseTears(loops: readonly number[][], exactLimit = 20): number[] {
+  if (loops.length === 0) return [];
   const candidates = [...new Set(loops.flat())].sort((a, b) => a - b);
   if (candidates.length > exactLimit) return greedyTears(loops);
   const masks = loops.map((loop) => loop.reduce((m, s) => m | (1 << candidates.indexOf(s)), 0));

@@ -15,10 +15,17 @@ export type ActivationName = keyof typeof activations;
 
 export const activationNames = Object.keys(activations) as ActivationName[];
 
-/** The activation called `name`; an unknown name is a RangeError listing the known ones. */
-export function activation(name: string): (x: Tensor) => Tensor {
-  if (!Object.hasOwn(activations, name)) {
-    throw new RangeError(`Unknown activation '${name}': expected one of ${activationNames.join(', ')}`);
+/**
+ * The activation called `name`; an unknown name is a RangeError listing the known ones, prefixed by
+ * `where` (e.g. "Mlp activation") when given.
+ *
+ * @example
+ * activation('tanh')(x);
+ */
+export function activation(name: string, where?: string): (x: Tensor) => Tensor {
+  if (typeof name !== 'string' || !Object.hasOwn(activations, name)) {
+    const prefix = where === undefined ? '' : `${where}: `;
+    throw new RangeError(`${prefix}Unknown activation '${String(name)}': expected one of ${activationNames.join(', ')}`);
   }
   return activations[name as ActivationName];
 }

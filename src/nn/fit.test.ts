@@ -8,7 +8,7 @@ import { Adam } from './adam.js';
 import { evaluate, fit, predict } from './fit.js';
 import { Mlp } from './mlp.js';
 import { Sgd } from './sgd.js';
-import { cosine } from './schedules.js';
+import { cosineSchedule } from './schedules.js';
 
 /** y = sin(3·x1) + x2² on [-1, 1]². */
 function target(n: number, seed: number): { x: Tensor; y: Tensor } {
@@ -26,7 +26,7 @@ test('an MLP fits y = sin(3·x1) + x2² on [-1,1]² to test MSE < 1e-3 from a fi
   const epochs = 60;
   const batchSize = 32;
   const totalSteps = epochs * Math.ceil(2000 / batchSize);
-  const optimizer = new Adam(model.parameters, { lr: cosine(0.01, { totalSteps, minLr: 1e-4 }) });
+  const optimizer = new Adam(model.parameters, { lr: cosineSchedule(0.01, { totalSteps, minLr: 1e-4 }) });
   const started = performance.now();
   const history = fit(model, train.x, train.y, { epochs, batchSize, optimizer, seed: 5 });
   const seconds = (performance.now() - started) / 1000;
@@ -59,7 +59,9 @@ test('the onGradient hook sees every step before the update and can change the g
     epochs: 2,
     batchSize: 30, // 4 batches per epoch, the last of 10 rows
     optimizer: new Sgd(model.parameters, { lr: 0.1 }),
-    onGradient: (params) => {
+    onGradient: (params, batch) => {
+      assert.equal(batch.step, hooks);
+      assert.equal(batch.x.rows, batch.y.rows);
       hooks++;
       params.grads.fill(0); // a hook that cancels the gradient: the weights must not move
     },
@@ -95,7 +97,7 @@ test('fit rejects NaN in data, shape mismatches and divergence with messages nam
   assert.throws(() => fit(model, x, Tensor.zeros(9, 1)), /fit: x \[10, 2\] and y \[9, 1\] have different numbers of rows/);
   assert.throws(() => fit(model, x, Tensor.zeros(10, 2)), /fit: y \[10, 2\] has 2 columns, the model has 1 outputs/);
   assert.throws(() => fit(model, x, y, { batchSize: 0 }), /fit: batchSize must be a positive integer, got 0/);
-  assert.throws(() => new Mlp({ widths: [2, 1], activation: 'gelu' as 'tanh' }), /Unknown activation 'gelu': expected one of tanh, relu, sigmoid, softplus, silu, linear/);
+  assert.throws(() => new Mlp({ widths: [2, 1], activation: 'gelu' as 'tanh' }), /Mlp activation: Unknown activation 'gelu': expected one of tanh, relu, sigmoid, softplus, silu, linear/);
   const huge = new Mlp({ widths: [2, 4, 1], seed: 2 });
   assert.throws(
     () => fit(huge, x, y, { epochs: 50, optimizer: new Sgd(huge.parameters, { lr: 1e6 }) }),

@@ -52,8 +52,12 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Clip the gradient's global L2 norm to this before each step. Default: no clipping. */
   clipNorm?: number;
-  /** Called with the parameters after backward, before clipping and the step; may modify `params.grads`. */
-  onGradient?: (params: Parameters) => void;
+  /**
+   * Called with the parameters after backward, before clipping and the step; may modify
+   * `params.grads` (e.g. replace it by a clipped, noised sum from `clippedGradientSum(model, batch.x,
+   * batch.y, …)`). The batch tensors are reused buffers, valid only during the call.
+   */
+  onGradient?: (params: Parameters, batch: { x: Tensor; y: Tensor; step: number }) => void;
   /** Called after every step. */
   onStep?: (info: StepInfo) => void;
   /** Called after every epoch; returning 'stop' ends training. */
@@ -68,7 +72,7 @@ export interface FitHistory {
 }
 
 /** Checks that `x` and `y` fit the model and hold only finite values; names the first bad value. */
-export function checkData(op: string, model: Model, x: Tensor, y?: Tensor): void {
+export function checkModelData(op: string, model: Model, x: Tensor, y?: Tensor): void {
   if (x.cols !== model.inputSize) {
     throw new RangeError(`${op}: x ${shapeOf(x)} has ${x.cols} columns, the model expects ${model.inputSize} inputs`);
   }
@@ -114,7 +118,7 @@ export function fit(model: Model, x: Tensor, y: Tensor, options: FitOptions = {}
   const batchSize = Math.min(options.batchSize ?? 32, Math.max(1, x.rows));
   positiveInteger('fit', 'epochs', epochs);
   positiveInteger('fit', 'batchSize', options.batchSize ?? 32);
-  checkData('fit', model, x, y);
+  checkModelData('fit', model, x, y);
   if (x.rows === 0) throw new RangeError('fit: x has no rows');
   if (options.clipNorm !== undefined && !(options.clipNorm > 0)) throw new RangeError(`fit: clipNorm must be > 0, got ${options.clipNorm}`);
   const loss = resolveLoss(options.loss);
@@ -149,7 +153,7 @@ export function fit(model: Model, x: Tensor, y: Tensor, options: FitOptions = {}
         );
       }
       backward(l);
-      options.onGradient?.(params);
+      options.onGradient?.(params, { x: batch.x, y: batch.y, step: history.steps });
       if (options.clipNorm !== undefined) clipGradNorm(params.grads, options.clipNorm);
       optimizer.step();
       total += value * batch.x.rows;
@@ -169,7 +173,7 @@ export function fit(model: Model, x: Tensor, y: Tensor, options: FitOptions = {}
 export function predict(model: Model, x: Tensor, options: { batchSize?: number } = {}): Tensor {
   const batchSize = options.batchSize ?? 1024;
   positiveInteger('predict', 'batchSize', batchSize);
-  checkData('predict', model, x);
+  checkModelData('predict', model, x);
   const out = new Tensor(x.rows, model.outputSize);
   noGrad(() => {
     for (let start = 0; start < x.rows; start += batchSize) {
@@ -183,7 +187,7 @@ export function predict(model: Model, x: Tensor, options: { batchSize?: number }
 
 /** The mean loss (default 'mse') of the model on `x`, `y`, computed without a tape. */
 export function evaluate(model: Model, x: Tensor, y: Tensor, options: { loss?: Loss | LossName; batchSize?: number } = {}): number {
-  checkData('evaluate', model, x, y);
+  checkModelData('evaluate', model, x, y);
   if (x.rows === 0) throw new RangeError('evaluate: x has no rows');
   const loss = resolveLoss(options.loss);
   const prediction = predict(model, x, { batchSize: options.batchSize });

@@ -46,9 +46,9 @@ export class Mlp implements Model {
       throw new RangeError(`Mlp: widths must be at least two positive integers, got [${String(widths)}]`);
     }
     const act = spec.activation ?? 'tanh';
-    this.hidden = activation(act);
+    this.hidden = activation(act, 'Mlp activation');
     const outAct = spec.outputActivation ?? 'linear';
-    this.output = activation(outAct);
+    this.output = activation(outAct, 'Mlp outputActivation');
     const init = spec.init ?? (act === 'relu' || act === 'silu' ? 'he' : 'xavier');
     if (init !== 'xavier' && init !== 'he') throw new RangeError(`Mlp: unknown init '${String(init)}': expected 'xavier' or 'he'`);
     this.spec = { widths: [...widths], activation: act, outputActivation: outAct, init, seed: spec.seed ?? 0 };

@@ -9,6 +9,7 @@ import { l2Norm } from './clip.js';
 import { type LossName, lossByName } from './losses.js';
 import { Mlp } from './mlp.js';
 import { clippedGradientSum, perExampleGradNorms } from './per-example.js';
+import { fit } from './fit.js';
 
 function batch(n: number, inputs: number, outputs: number, seed: number): { x: Tensor; y: Tensor } {
   const rng = new Rng(seed);
@@ -37,6 +38,7 @@ test('per-example gradient norms equal the naive per-example loop to 1e-12', () 
     const { x, y } = batch(9, c.widths[0], c.widths.at(-1)!, 6);
     model.parameters.grads.fill(0.25);
     const norms = perExampleGradNorms(model, x, y, { loss: c.loss });
+    assert.deepEqual(perExampleGradNorms(model, x, y, lossByName(c.loss)), norms, 'loss given directly');
     assert.ok(model.parameters.grads.every((g) => g === 0.25), 'parameter gradients untouched');
     for (let i = 0; i < x.rows; i++) {
       const naive = l2Norm(naiveGradient(model, x, y, i, c.loss));
@@ -106,4 +108,30 @@ test('per-example functions reject data that does not fit the model, naming the 
   const model = new Mlp({ widths: [3, 4, 1], seed: 1 });
   assert.throws(() => perExampleGradNorms(model, Tensor.zeros(2, 2), Tensor.zeros(2, 1)), /perExampleGradNorms: x \[2, 2\] has 2 columns, the model expects 3 inputs/);
   assert.throws(() => clippedGradientSum(model, Tensor.zeros(2, 3), Tensor.zeros(2, 1), { clipNorm: 0 }), /clipNorm must be a positive finite number, got 0/);
+});
+
+test('with a bound no example reaches, the clipped sum over n is the ordinary batch gradient, also inside fit', () => {
+  const model = new Mlp({ widths: [3, 6, 2], activation: 'tanh', seed: 11 });
+  const { x, y } = batch(10, 3, 2, 12);
+  const { gradientSum, clippedCount } = clippedGradientSum(model, x, y, { clipNorm: 1e9 });
+  assert.equal(clippedCount, 0);
+  model.parameters.zeroGrad();
+  backward(lossByName('mse')(model.forward(x), y));
+  const ordinary = model.parameters.grads.slice();
+  const diff = ordinary.map((g, k) => g - gradientSum[k] / x.rows);
+  assert.ok(l2Norm(diff) < 1e-14 * l2Norm(ordinary));
+  // The DP-SGD composition: fit's onGradient replaces the gradient by the clipped mean.
+  let replaced = 0;
+  fit(model, x, y, {
+    epochs: 1,
+    batchSize: 5,
+    onGradient: (params, b) => {
+      const before = params.grads.slice();
+      clippedGradientSum(model, b.x, b.y, { clipNorm: 1e9, out: params.grads });
+      for (let k = 0; k < params.count; k++) params.grads[k] /= b.x.rows;
+      assert.ok(l2Norm(before.map((g, k) => g - params.grads[k])) < 1e-14 * l2Norm(before));
+      replaced++;
+    },
+  });
+  assert.equal(replaced, 2);
 });

@@ -19,7 +19,7 @@
 import { backward, enableGrad, noGrad } from '../tensor/autodiff.js';
 import { Tensor } from '../tensor/tensor.js';
 import { matmul, mul, sum } from '../tensor/ops/index.js';
-import { checkData } from './fit.js';
+import { checkModelData } from './fit.js';
 import { type Loss, type LossName, lossByName } from './losses.js';
 import type { Mlp } from './mlp.js';
 
@@ -43,7 +43,7 @@ function layerGradients(op: string, model: Mlp, x: Tensor, y: Tensor, options: P
 }
 
 function layerGradientsRecorded(op: string, model: Mlp, x: Tensor, y: Tensor, options: PerExampleOptions): PerExampleGradients {
-  checkData(op, model, x, y);
+  checkModelData(op, model, x, y);
   const n = x.rows;
   const lossFn = typeof options.loss === 'function' ? options.loss : lossByName(options.loss ?? 'mse');
   const trace = model.trace(x);
@@ -74,10 +74,11 @@ function layerGradientsRecorded(op: string, model: Mlp, x: Tensor, y: Tensor, op
 
 /**
  * ‖∇_θ ℓ_i‖₂ of each example's loss with respect to all parameters of a dense network, from one
- * backward pass. Parameter gradients are not changed.
+ * backward pass. Parameter gradients are not changed. The loss may be given directly or in options.
  */
-export function perExampleGradNorms(model: Mlp, x: Tensor, y: Tensor, options: PerExampleOptions = {}): Float64Array {
-  return layerGradients('perExampleGradNorms', model, x, y, options).norms;
+export function perExampleGradNorms(model: Mlp, x: Tensor, y: Tensor, options: PerExampleOptions | Loss | LossName = {}): Float64Array {
+  const resolved = typeof options === 'object' ? options : { loss: options };
+  return layerGradients('perExampleGradNorms', model, x, y, resolved).norms;
 }
 
 export interface ClippedGradientSum {

@@ -3,7 +3,7 @@
  * the `lr` option of an optimizer.
  *
  * @example
- * const lr = warmup(cosine(1e-3, { totalSteps: 10_000, minLr: 1e-5 }), { steps: 500 });
+ * const lr = warmupSchedule(cosineSchedule(1e-3, { totalSteps: 10_000, minLr: 1e-5 }), { steps: 500 });
  * new Adam(model.parameters, { lr });
  */
 import type { Schedule } from './optimizer.js';
@@ -13,17 +13,17 @@ function positive(op: string, name: string, v: number): void {
 }
 
 /** The same rate at every step. */
-export function constant(lr: number): Schedule {
-  positive('constant', 'lr', lr);
+export function constantSchedule(lr: number): Schedule {
+  positive('constantSchedule', 'lr', lr);
   return () => lr;
 }
 
 /** lr · gamma^⌊step / stepSize⌋: multiply by `gamma` every `stepSize` steps. */
-export function stepDecay(lr: number, options: { stepSize: number; gamma?: number }): Schedule {
-  positive('stepDecay', 'lr', lr);
-  positive('stepDecay', 'stepSize', options.stepSize);
+export function stepSchedule(lr: number, options: { stepSize: number; gamma?: number }): Schedule {
+  positive('stepSchedule', 'lr', lr);
+  positive('stepSchedule', 'stepSize', options.stepSize);
   const gamma = options.gamma ?? 0.1;
-  positive('stepDecay', 'gamma', gamma);
+  positive('stepSchedule', 'gamma', gamma);
   return (step) => lr * Math.pow(gamma, Math.floor(step / options.stepSize));
 }
 
@@ -31,9 +31,9 @@ export function stepDecay(lr: number, options: { stepSize: number; gamma?: numbe
  * Cosine annealing from `lr` to `minLr` (default 0) over `totalSteps`, then `minLr`
  * (Loshchilov & Hutter, SGDR, ICLR 2017, without restarts).
  */
-export function cosine(lr: number, options: { totalSteps: number; minLr?: number }): Schedule {
-  positive('cosine', 'lr', lr);
-  positive('cosine', 'totalSteps', options.totalSteps);
+export function cosineSchedule(lr: number, options: { totalSteps: number; minLr?: number }): Schedule {
+  positive('cosineSchedule', 'lr', lr);
+  positive('cosineSchedule', 'totalSteps', options.totalSteps);
   const minLr = options.minLr ?? 0;
   return (step) => {
     const t = Math.min(step, options.totalSteps) / options.totalSteps;
@@ -45,8 +45,8 @@ export function cosine(lr: number, options: { totalSteps: number; minLr?: number
  * Linear warm-up from `from`·base to the base schedule over `steps` steps (Goyal et al. 2017), then
  * the base schedule shifted to start where warm-up ends.
  */
-export function warmup(base: Schedule, options: { steps: number; from?: number }): Schedule {
-  positive('warmup', 'steps', options.steps);
+export function warmupSchedule(base: Schedule, options: { steps: number; from?: number }): Schedule {
+  positive('warmupSchedule', 'steps', options.steps);
   const from = options.from ?? 0;
   return (step) => {
     if (step >= options.steps) return base(step - options.steps);

@@ -10,7 +10,7 @@ import { CrucibleError } from '../errors.js';
 import { backward, noGrad } from '../tensor/autodiff.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Rng } from '../tensor/rng.js';
-import { add, matmul, mul, sub, sum } from '../tensor/ops/index.js';
+import { add, matmul, mul, solve, sub, sum } from '../tensor/ops/index.js';
 import { type ConstrainedProblem, type ProblemEvaluation, maxViolation, minimizeAugmentedLagrangian } from './augmented-lagrangian.js';
 import { checkNames, evaluateExpression } from './expression.js';
 import { minimizeNelderMead } from './nelder-mead.js';
@@ -359,33 +359,12 @@ function sumAbs(v: Float64Array): number {
   return s;
 }
 
-/** Inverse of a small symmetric positive-definite matrix by Gauss–Jordan with a ridge for safety. */
+/** Inverse of the (symmetric, positive-definite) covariance by the core's LU solve against the identity. */
 function invertSymmetric(a: Float64Array, m: number): Float64Array {
   if (a.length !== m * m) throw new RangeError(`inputDistribution.covariance has ${a.length} entries, expected ${m}×${m} = ${m * m}`);
-  const w = new Float64Array(m * 2 * m);
-  let trace = 0;
-  for (let i = 0; i < m; i++) trace += a[i * m + i];
-  const ridge = 1e-10 * Math.max(trace / m, 1e-300);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < m; j++) w[i * 2 * m + j] = a[i * m + j] + (i === j ? ridge : 0);
-    w[i * 2 * m + m + i] = 1;
-  }
-  for (let c = 0; c < m; c++) {
-    let p = c;
-    for (let r = c + 1; r < m; r++) if (Math.abs(w[r * 2 * m + c]) > Math.abs(w[p * 2 * m + c])) p = r;
-    if (Math.abs(w[p * 2 * m + c]) < 1e-300) throw new RangeError('inputDistribution.covariance is singular');
-    if (p !== c) for (let j = 0; j < 2 * m; j++) [w[c * 2 * m + j], w[p * 2 * m + j]] = [w[p * 2 * m + j], w[c * 2 * m + j]];
-    const piv = w[c * 2 * m + c];
-    for (let j = 0; j < 2 * m; j++) w[c * 2 * m + j] /= piv;
-    for (let r = 0; r < m; r++) {
-      if (r === c) continue;
-      const f = w[r * 2 * m + c];
-      if (f !== 0) for (let j = 0; j < 2 * m; j++) w[r * 2 * m + j] -= f * w[c * 2 * m + j];
-    }
-  }
-  const inv = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) inv[i * m + j] = w[i * 2 * m + m + j];
-  return inv;
+  const identity = new Tensor(m, m);
+  for (let i = 0; i < m; i++) identity.data[i * m + i] = 1;
+  return noGrad(() => solve(new Tensor(m, m, a.slice()), identity)).data;
 }
 
 function formatNumber(v: number): string {

@@ -45,8 +45,9 @@ export function exothermicCstrResidual(cA: number, temperatureK: number, coolant
  * T in [250, 600] K, refined by a bracketed root finder. At Tc = 300 K there are three.
  *
  * @example
- * exothermicCstrSteadyStates(300).map((s) => s.temperatureK); // ≈ [324.48, 350.01, 369.70]; the middle one is the well-known unstable
- * operating point cA ≈ 0.5 mol/L, T ≈ 350 K
+ * exothermicCstrSteadyStates(300).map((s) => s.temperatureK); // ≈ [324.48, 350.01, 369.70]
+ * // low: stable node; middle (the textbook point cA ≈ 0.5 mol/L, T ≈ 350 K): saddle;
+ * // ignited: unstable focus (the reactor oscillates around it).
  */
 export function exothermicCstrSteadyStates(coolantK = 300): { cA: number; temperatureK: number }[] {
   const c = exothermicCstr;

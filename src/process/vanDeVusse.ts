@@ -65,6 +65,19 @@ export const nominalVanDeVusseInputs: VanDeVusseInputs = Object.freeze({
 });
 
 /**
+ * Reaction rates [mol/(L h)]: r1 = k1 cA (A → B), r2 = k2 cB (B → C), r3 = k3 cA² (2A → D). As in the
+ * published model, A's balance carries −r3 (so r3 counts mol of A consumed; D forms at r3/2).
+ */
+export function vanDeVusseRates(p: VanDeVusseParameters, temperatureC: number, cA: number, cB: number): [number, number, number] {
+  const TK = temperatureC + 273.15;
+  return [
+    p.preExponential[0] * Math.exp(-p.activationTemperatureK[0] / TK) * cA,
+    p.preExponential[1] * Math.exp(-p.activationTemperatureK[1] / TK) * cB,
+    p.preExponential[2] * Math.exp(-p.activationTemperatureK[2] / TK) * cA * cA,
+  ];
+}
+
+/**
  * Writes dy/dt for state y = (cA, cB, T, Tk) into `dydt`. `heatTransferFactor` (default 1)
  * multiplies kw (fouling).
  *
@@ -80,18 +93,14 @@ export function vanDeVusseRhs(
   heatTransferFactor = 1,
 ): void {
   const [cA, cB, T, Tk] = [y[0], y[1], y[2], y[3]];
-  const TK = T + 273.15;
-  const k1 = p.preExponential[0] * Math.exp(-p.activationTemperatureK[0] / TK);
-  const k2 = p.preExponential[1] * Math.exp(-p.activationTemperatureK[1] / TK);
-  const k3 = p.preExponential[2] * Math.exp(-p.activationTemperatureK[2] / TK);
+  const [r1, r2, r3] = vanDeVusseRates(p, T, cA, cB);
   const rhoCp = p.densityKgPerL * p.heatCapacityKJPerKgK;
   const kA = p.heatTransferKJPerHM2K * heatTransferFactor * p.jacketAreaM2;
   const [h1, h2, h3] = p.reactionEnthalpyKJPerMol;
   const D = u.dilutionPerH;
-  dydt[0] = D * (u.feedConcentration - cA) - k1 * cA - k3 * cA * cA;
-  dydt[1] = -D * cB + k1 * cA - k2 * cB;
-  dydt[2] = D * (u.feedTemperatureC - T) - (k1 * cA * h1 + k2 * cB * h2 + k3 * cA * cA * h3) / rhoCp
-    + (kA * (Tk - T)) / (rhoCp * p.reactorVolumeL);
+  dydt[0] = D * (u.feedConcentration - cA) - r1 - r3;
+  dydt[1] = -D * cB + r1 - r2;
+  dydt[2] = D * (u.feedTemperatureC - T) - (r1 * h1 + r2 * h2 + r3 * h3) / rhoCp + (kA * (Tk - T)) / (rhoCp * p.reactorVolumeL);
   dydt[3] = (u.jacketDutyKJPerH + kA * (T - Tk)) / (p.coolantMassKg * p.coolantHeatCapacityKJPerKgK);
 }
 

@@ -102,7 +102,7 @@ export function generateCstrLog(config: CstrPlantConfig, options: { seed: number
 
   // The plant starts at the steady state of its first inputs (clean jacket).
   const s0 = vanDeVusseSteadyState(p, u, { heatTransferFactor: fouling(0) });
-  let y = Float64Array.of(s0.cA, s0.cB, s0.temperatureC, s0.jacketTemperatureC);
+  let y: Float64Array = Float64Array.of(s0.cA, s0.cB, s0.temperatureC, s0.jacketTemperatureC);
   let step: number | undefined;
 
   // Analyser: results become available deadTime after each sample and are held.

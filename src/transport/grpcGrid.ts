@@ -75,6 +75,9 @@ export class GrpcGrid implements Grid {
   private readonly maxMessageBytes: number;
   private readonly heartbeatIntervalMs: number;
   private readonly log: (entry: TransportLogEntry) => void;
+  /** The credentials each plant's task stream was opened with, re-checked to cut off revoked plants. */
+  private readonly streamCredentials = new Map<string, CallCredentials>();
+  private readonly recheck: NodeJS.Timeout;
   private closed = false;
 
   private constructor(
@@ -97,6 +100,22 @@ export class GrpcGrid implements Grid {
         this.events.emit({ type: 'plant-disconnected', plantId });
       },
     });
+    // A revocation (`crucible enroll --revoke`, possibly from another process) ends an open stream
+    // within one heartbeat interval, not only at the plant's next call.
+    this.recheck = setInterval(() => this.recheckStreams(), this.heartbeatIntervalMs);
+    this.recheck.unref();
+  }
+
+  private recheckStreams(): void {
+    for (const [plantId, credentials] of this.streamCredentials) {
+      try {
+        this.options.authenticator.authenticate(credentials);
+      } catch (e) {
+        this.log({ level: 'warn', code: isCrucibleError(e) ? e.code : undefined, message: `cutting off '${plantId}': ${(e as Error).message}`, plantId });
+        this.streamCredentials.delete(plantId);
+        this.sessions.kick(plantId);
+      }
+    }
   }
 
   /** Starts a coordinator endpoint and resolves once it is listening. */
@@ -162,13 +181,14 @@ export class GrpcGrid implements Grid {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.recheck);
     this.inbox.closeAll();
     this.sessions.closeAll();
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
         this.server.forceShutdown();
         resolve();
-      }, 2000);
+      }, 500);
       this.server.tryShutdown(() => {
         clearTimeout(force);
         resolve();
@@ -186,8 +206,18 @@ export class GrpcGrid implements Grid {
     }
   }
 
-  /** Authenticates a call; on failure answers it and returns undefined. */
+  /** The plant behind a call, from its credential; throws PLANT_UNAUTHENTICATED / PLANT_REVOKED / PLANT_IDENTITY_MISMATCH. */
   private authenticate(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): string {
+    return this.authenticateWith(this.callCredentials(call));
+  }
+
+  private authenticateWith(credentials: CallCredentials): string {
+    const plantId = this.options.authenticator.authenticate(credentials);
+    this.options.onPlantSeen?.(plantId);
+    return plantId;
+  }
+
+  private callCredentials(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): CallCredentials {
     const auth = call.metadata.get('authorization')[0];
     const credentials: CallCredentials = { authorization: typeof auth === 'string' ? auth : undefined };
     const peer = call.getAuthContext?.()?.sslPeerCertificate;
@@ -195,9 +225,7 @@ export class GrpcGrid implements Grid {
       credentials.peerCommonName = peer.subject.CN;
       credentials.peerFingerprint = peer.fingerprint256?.replace(/:/g, '').toLowerCase();
     }
-    const plantId = this.options.authenticator.authenticate(credentials);
-    this.options.onPlantSeen?.(plantId);
-    return plantId;
+    return credentials;
   }
 
   private reject(error: unknown, plantId: string | undefined, round: number): Partial<grpc.StatusObject> {
@@ -238,17 +266,20 @@ export class GrpcGrid implements Grid {
       }),
       StreamTasks: (call: grpc.ServerWritableStream<unknown, unknown>) => {
         let plantId: string;
+        const credentials = this.callCredentials(call);
         try {
-          plantId = this.authenticate(call);
+          plantId = this.authenticateWith(credentials);
         } catch (e) {
           const status = this.reject(e, undefined, 0);
-          call.destroy(Object.assign(new Error(status.details), status));
+          // grpc-js turns an 'error' on a server stream into the call's final status (with our trailer).
+          call.emit('error', Object.assign(new Error(status.details), status));
           return;
         }
         if (this.closed) {
           call.end();
           return;
         }
+        this.streamCredentials.set(plantId, credentials);
         this.sessions.attachStream(plantId, call);
       },
       PollTask: (call: UnaryCall, callback: Callback) => {

@@ -122,6 +122,13 @@ export class PlantSessions {
     s.busyTaskId = busyTaskId;
   }
 
+  /** Ends a plant's stream and disconnects it (revoked credential). */
+  kick(plantId: string): void {
+    const s = this.sessions.get(plantId);
+    s?.stream?.end();
+    this.disconnect(plantId);
+  }
+
   closeAll(): void {
     clearInterval(this.sweeper);
     for (const plantId of [...this.sessions.keys()]) {

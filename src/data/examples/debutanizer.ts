@@ -13,13 +13,13 @@
  * const result = await debutanizerExperiment({ path: '../shared/data/debutanizer.csv' });
  * console.log(result.pooled.mlp.static, result.pooled.mlp.lagged);
  */
-import { Adam } from '../../nn/adam.js';
-import { fit, predict } from '../../nn/fit.js';
+import { AdamW } from '../../nn/adam.js';
+import { evaluate, fit, predict } from '../../nn/fit.js';
 import { Mlp } from '../../nn/mlp.js';
 import { matmul } from '../../tensor/ops/matmul.js';
 import { solve } from '../../tensor/ops/solve.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { type PlantDataset, sliceRows } from '../dataset.js';
+import { type PlantDataset, sliceDataset } from '../dataset.js';
 import type { FeatureTable } from '../features.js';
 import { readPlantCsv } from '../read-csv.js';
 import { featureSums, fitStandardizer, scalerFromSums, standardize } from '../scaler.js';
@@ -45,15 +45,19 @@ export interface DebutanizerOptions {
   path: string;
   /** Consecutive periods the series is cut into. Default 3. */
   plants?: number;
-  /** Lags (in samples) of every input in the lagged model. Default [0, 2, 4, …, 12]. */
+  /** Lags (in samples) of every input in the lagged model. Default [0, 3, 6, …, 24]. */
   lags?: number[];
-  /** Share of each plant's rows for training (the rest, after the gap, is the test block). Default 0.7. */
-  trainShare?: number;
+  /** Shares of each plant's rows for the train, validation (early stopping) and test blocks. Default 0.6, 0.1, 0.3. */
+  shares?: { train: number; validation: number; test: number };
   /** Hidden layer widths of the MLP. Default [16]. */
   hidden?: number[];
-  /** Training epochs. Default 150. */
+  /** Training epochs (the best epoch on the validation block is kept). Default 100. */
   epochs?: number;
-  /** Ridge penalty of the linear baseline (on standardised features). Default 1e-3. */
+  /** AdamW learning rate. Default 1e-3. */
+  learningRate?: number;
+  /** AdamW decoupled weight decay. Default 0.5. */
+  weightDecay?: number;
+  /** Ridge penalty per training row of the linear baseline (on standardised features). Default 1. */
   ridge?: number;
   seed?: number;
 }
@@ -102,6 +106,7 @@ export function rSquared(prediction: ArrayLike<number>, target: ArrayLike<number
 
 interface Tables {
   train: FeatureTable;
+  validation: FeatureTable;
   test: FeatureTable;
 }
 
@@ -122,13 +127,22 @@ function stack(tables: readonly FeatureTable[]): { x: Tensor; y: Tensor } {
 function mlpScore(blocks: readonly Tables[], options: Required<Omit<DebutanizerOptions, 'path' | 'plants' | 'lags'>>): number {
   const train = stack(blocks.map((b) => b.train));
   const test = stack(blocks.map((b) => b.test));
+  const validation = stack(blocks.map((b) => b.validation));
   const model = new Mlp({ widths: [train.x.cols, ...options.hidden, 1], activation: 'tanh', seed: options.seed });
+  // Early stopping on the validation block (the block between train and test in time): keep the
+  // parameters of the epoch with the lowest validation error.
+  let best = { loss: Infinity, values: model.parameters.get() };
   fit(model, train.x, train.y, {
     epochs: options.epochs,
     batchSize: 32,
-    optimizer: new Adam(model.parameters, { lr: 3e-3 }),
+    optimizer: new AdamW(model.parameters, { lr: options.learningRate, weightDecay: options.weightDecay }),
     seed: options.seed,
+    onEpoch: () => {
+      const loss = evaluate(model, validation.x, validation.y);
+      if (loss < best.loss) best = { loss, values: model.parameters.get() };
+    },
   });
+  model.parameters.set(best.values);
   return rSquared(predict(model, test.x).data, test.y.data);
 }
 
@@ -154,12 +168,14 @@ function ridgeScore(blocks: readonly Tables[], lambda: number): number {
 export async function debutanizerExperiment(options: DebutanizerOptions): Promise<DebutanizerResult> {
   const all = await readPlantCsv(options.path, debutanizerSchema());
   const nPlants = options.plants ?? 3;
-  const lags = options.lags ?? [0, 2, 4, 6, 8, 10, 12];
+  const lags = options.lags ?? [0, 3, 6, 9, 12, 15, 18, 21, 24];
   const settings = {
-    trainShare: options.trainShare ?? 0.7,
+    shares: options.shares ?? { train: 0.6, validation: 0.1, test: 0.3 },
     hidden: options.hidden ?? [16],
-    epochs: options.epochs ?? 150,
-    ridge: options.ridge ?? 1e-3,
+    epochs: options.epochs ?? 100,
+    learningRate: options.learningRate ?? 1e-3,
+    weightDecay: options.weightDecay ?? 0.5,
+    ridge: options.ridge ?? 1,
     seed: options.seed ?? 1,
   };
   const staticSpec: FeatureSpec = { defaultLags: [0], lags: {}, differences: {} };
@@ -168,14 +184,14 @@ export async function debutanizerExperiment(options: DebutanizerOptions): Promis
 
   const size = Math.floor(all.length / nPlants);
   const plants: PlantDataset[] = [];
-  for (let p = 0; p < nPlants; p++) plants.push(sliceRows(all, { start: p * size, end: p === nPlants - 1 ? all.length : (p + 1) * size }));
+  for (let p = 0; p < nPlants; p++) plants.push(sliceDataset(all, { start: p * size, end: p === nPlants - 1 ? all.length : (p + 1) * size }));
   const trainRows = (ds: PlantDataset): { start: number; end: number } =>
-    splitFeatures(ds, { spec: staticSpec, train: settings.trainShare, validation: 0, test: 1 - settings.trainShare, gap: maxLag }).split.train;
+    splitFeatures(ds, { spec: staticSpec, ...settings.shares, gap: maxLag }).split.train;
 
   // Both models see the same test targets: the same split (gap = the lagged model's max lag).
   const tables = (ds: PlantDataset, spec: FeatureSpec): Tables => {
-    const s = splitFeatures(ds, { spec, train: settings.trainShare, validation: 0, test: 1 - settings.trainShare, gap: maxLag });
-    return { train: s.train, test: s.test };
+    const s = splitFeatures(ds, { spec, ...settings.shares, gap: maxLag });
+    return { train: s.train, validation: s.validation, test: s.test };
   };
   const score = (scaled: readonly PlantDataset[]): BlockResult => {
     const st = scaled.map((ds) => tables(ds, staticSpec));

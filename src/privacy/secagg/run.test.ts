@@ -59,14 +59,14 @@ test('full SecAgg: the unmasked sum equals the plain sum for every dropout patte
         assert.ok(!shouldComplete, `aborted although remaining per stage were ${remaining} ≥ ${threshold}: ${e.message}`);
       }
     }),
-    { numRuns: 60 },
+    { numRuns: 40 },
   );
 });
 
 test('SecAgg+: the unmasked sum equals the plain sum for every dropout pattern that leaves each neighbourhood above threshold', () => {
   let completed = 0;
   fc.assert(
-    fc.property(fc.integer({ min: 9, max: 16 }).chain((n) => fc.tuple(fc.constant(n), dropoutArbitrary(n), fc.integer({ min: 0, max: 1e6 }))), ([n, raw, seed]) => {
+    fc.property(fc.integer({ min: 9, max: 13 }).chain((n) => fc.tuple(fc.constant(n), dropoutArbitrary(n), fc.integer({ min: 0, max: 1e6 }))), ([n, raw, seed]) => {
       // Keep dropouts sparse so most rounds complete on the sparse graph.
       const pattern = raw.map((d, p) => ((seed + p) % 3 === 0 ? d : undefined));
       const inputs = integerInputs(n, 10, seed);
@@ -87,9 +87,9 @@ test('SecAgg+: the unmasked sum equals the plain sum for every dropout pattern t
         if (!isCrucibleError(e, 'SECAGG_BELOW_THRESHOLD')) throw e;
       }
     }),
-    { numRuns: 40 },
+    { numRuns: 25 },
   );
-  assert.ok(completed >= 20, `only ${completed} of 40 rounds completed`);
+  assert.ok(completed >= 12, `only ${completed} of 25 rounds completed`);
 });
 
 test('float updates: the secure sum matches the float sum within the quantization bound', () => {

@@ -57,20 +57,28 @@ export function shamirSplit(
   });
 }
 
+// x-coordinates are small roster positions, so the Lagrange denominators are products of small
+// differences; caching their inverses turns each interpolation into multiplications only.
+const smallInverses = new Map<number, bigint>();
+function inverseOfSmall(d: number): bigint {
+  let inv = smallInverses.get(d);
+  if (inv === undefined) {
+    inv = fieldInverse(d > 0 ? BigInt(d) : fieldSub(0n, BigInt(-d)));
+    smallInverses.set(d, inv);
+  }
+  return inv;
+}
+
 /** Evaluates at `at` the polynomial through the given points (Lagrange). */
 function interpolate(points: readonly ShamirShare[], at: bigint): bigint {
   let acc = 0n;
   for (let i = 0; i < points.length; i++) {
-    const xi = BigInt(points[i].x);
-    let num = 1n;
-    let den = 1n;
+    let term = bytesToBigInt(points[i].y);
     for (let j = 0; j < points.length; j++) {
       if (j === i) continue;
-      const xj = BigInt(points[j].x);
-      num = fieldMul(num, fieldSub(at, xj));
-      den = fieldMul(den, fieldSub(xi, xj));
+      term = fieldMul(term, fieldMul(fieldSub(at, BigInt(points[j].x)), inverseOfSmall(points[i].x - points[j].x)));
     }
-    acc = fieldAdd(acc, fieldMul(bytesToBigInt(points[i].y), fieldMul(num, fieldInverse(den))));
+    acc = fieldAdd(acc, term);
   }
   return acc;
 }

@@ -73,6 +73,38 @@ export function steelRecovery(p: EafPlant, m: EafMaterial, e: EafElement): numbe
   return e === 'Fe' ? Math.min(1, base * p.ironYieldFactor) : base;
 }
 
+// Per-plant lookup tables as typed arrays, cached by plant object (a plant is an immutable value
+// once parsed): the heat loop then touches no string-keyed objects, which keeps data generation fast.
+interface MaterialTable {
+  material: EafMaterial;
+  composition: Float64Array;
+  recovery: Float64Array;
+  gangue: number;
+  electricKWh: number;
+  carbonCo2T: number;
+}
+const tables = new WeakMap<EafPlant, Map<string, MaterialTable>>();
+function plantTables(p: EafPlant): Map<string, MaterialTable> {
+  let t = tables.get(p);
+  if (!t) {
+    t = new Map(p.materials.map((m) => {
+      const k = materialCoefficients(p, m);
+      return [m.id, {
+        material: m,
+        composition: Float64Array.from(eafElements, (e) => m.composition[e]),
+        recovery: Float64Array.from(eafElements, (e) => steelRecovery(p, m, e)),
+        gangue: gangueFraction(m),
+        electricKWh: k.electricKWh,
+        carbonCo2T: k.carbonCo2T,
+      }];
+    }));
+    tables.set(p, t);
+  }
+  return t;
+}
+const slagShare = Float64Array.from(eafElements, (e) => lossSplit[e][0]);
+const dustShare = Float64Array.from(eafElements, (e) => lossSplit[e][1]);
+
 /** Result of one heat; masses in tonnes, energy in kWh. */
 export interface HeatResult {
   chargeT: number;
@@ -142,40 +174,48 @@ export function practiceTerms(p: EafPlant, practice: HeatPractice): { electricKW
  * r.tap.Cu; // mass fraction of Cu in the steel
  */
 export function simulateHeat(p: EafPlant, chargeT: Record<string, number>, practice?: HeatPractice): HeatResult {
-  const byId = new Map(p.materials.map((m) => [m.id, m]));
-  const zero = (): Record<EafElement, number> => Object.fromEntries(eafElements.map((e) => [e, 0])) as Record<EafElement, number>;
-  const elementIn = zero(), elementSteel = zero(), elementSlag = zero(), elementDust = zero(), elementGas = zero();
+  const byId = plantTables(p);
+  const E = eafElements.length;
+  // Element-indexed accumulators (records are built once at the end: hot path of data generation).
+  const inE = new Float64Array(E), steelE = new Float64Array(E), slagE = new Float64Array(E), dustE = new Float64Array(E), gasE = new Float64Array(E);
   let chargeTotal = 0, gangueT = 0, materialsKWh = 0, materialCost = 0, co2T = 0;
-  for (const [id, x] of Object.entries(chargeT)) {
-    const m = byId.get(id);
-    if (!m) throw new RangeError(`EAF plant ${p.plantId}: unknown material '${id}' in charge (known: ${[...byId.keys()].join(', ')})`);
+  for (const id in chargeT) {
+    const x = chargeT[id];
+    const t = byId.get(id);
+    if (!t) throw new RangeError(`EAF plant ${p.plantId}: unknown material '${id}' in charge (known: ${[...byId.keys()].join(', ')})`);
     if (!(x >= 0) || !Number.isFinite(x)) throw new RangeError(`EAF plant ${p.plantId}: charge of '${id}' must be a finite tonnage >= 0, got ${x}`);
     if (x === 0) continue;
     chargeTotal += x;
-    gangueT += gangueFraction(m) * x;
-    for (const e of eafElements) {
-      const inE = m.composition[e] * x;
-      const toSteel = steelRecovery(p, m, e) * inE;
-      const lost = inE - toSteel;
-      const [fs, fd] = lossSplit[e];
-      elementIn[e] += inE;
-      elementSteel[e] += toSteel;
-      elementSlag[e] += fs * lost;
-      elementDust[e] += fd * lost;
-      elementGas[e] += lost - fs * lost - fd * lost; // remainder: closes the balance exactly
+    gangueT += t.gangue * x;
+    for (let i = 0; i < E; i++) {
+      const mass = t.composition[i] * x;
+      const toSteel = t.recovery[i] * mass;
+      const lost = mass - toSteel;
+      const fs = slagShare[i], fd = dustShare[i];
+      inE[i] += mass;
+      steelE[i] += toSteel;
+      slagE[i] += fs * lost;
+      dustE[i] += fd * lost;
+      gasE[i] += lost - fs * lost - fd * lost; // remainder: closes the balance exactly
     }
-    const k = materialCoefficients(p, m);
-    materialsKWh += k.electricKWh * x;
-    materialCost += m.priceUsdPerT * x;
-    co2T += (m.co2TPerT + k.carbonCo2T) * x;
+    materialsKWh += t.electricKWh * x;
+    materialCost += t.material.priceUsdPerT * x;
+    co2T += (t.material.co2TPerT + t.carbonCo2T) * x;
   }
-  const steelT = eafElements.reduce((s, e) => s + elementSteel[e], 0);
+  const record = (a: Float64Array): Record<EafElement, number> => {
+    const r = {} as Record<EafElement, number>;
+    for (let i = 0; i < E; i++) r[eafElements[i]] = a[i];
+    return r;
+  };
+  const elementIn = record(inE), elementSteel = record(steelE), elementSlag = record(slagE), elementDust = record(dustE), elementGas = record(gasE);
+  let steelT = 0;
+  for (let i = 0; i < E; i++) steelT += steelE[i];
   const pr = practice ?? nominalPractice(p, steelT);
   const fixed = practiceTerms(p, pr);
   const electricKWh = materialsKWh + fixed.electricKWh;
   co2T += fixed.co2T + (p.co2.gridKgPerKWh * electricKWh) / 1000 + (p.co2.electrodeKgPerKg * p.practice.electrodeKgPerT * steelT) / 1000;
   const costUsd = materialCost + fixed.costUsd + p.prices.electricityUsdPerKWh * electricKWh;
-  const tap = zero();
+  const tap = {} as Record<EafElement, number>;
   for (const e of eafElements) tap[e] = steelT > 0 ? elementSteel[e] / steelT : 0;
   let balanceResidual = 0;
   for (const e of eafElements) {

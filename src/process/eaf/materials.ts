@@ -40,7 +40,9 @@ export type EafMaterial = z.infer<typeof eafMaterialSchema>;
 
 /** Gangue fraction of a material: 1 − Σ element fractions. */
 export function gangueFraction(m: EafMaterial): number {
-  return Math.max(0, 1 - eafElements.reduce((s, e) => s + m.composition[e], 0));
+  let sum = 0;
+  for (const e of eafElements) sum += m.composition[e];
+  return Math.max(0, 1 - sum);
 }
 
 function material(

@@ -6,7 +6,8 @@
  * Deliberately tiny and scalar: the systems are a handful of unknowns solved millions of times
  * while generating data, where tensor machinery would only cost time.
  */
-import { CrucibleError } from '../../errors.js';
+import { CrucibleError, isCrucibleError } from '../../errors.js';
+import { luFactor, luSolve } from '../../tensor/lu.js';
 
 /** Residual function F(x) written into `out` (length n). */
 export type Residual = (x: Float64Array, out: Float64Array) => void;
@@ -92,7 +93,7 @@ export function solveNonlinear(residual: Residual, x0: Float64Array, options: Ne
     iterations++;
     jacobian(x, J);
     for (let i = 0; i < n; i++) step[i] = -f[i];
-    if (!luSolveInPlace(J, step, n)) break;
+    if (!linearSolveInPlace(J, step, n)) break;
     let lambda = 1;
     let accepted = false;
     for (let k = 0; k < 30; k++, lambda *= 0.5) {
@@ -138,7 +139,7 @@ export function solveNonlinear(residual: Residual, x0: Float64Array, options: Ne
         J[i * n + i] += mass[i] / dt;
       }
       if (gNorm <= tolerance) { ok = true; break; }
-      if (!luSolveInPlace(J, step, n)) break;
+      if (!linearSolveInPlace(J, step, n)) break;
       for (let i = 0; i < n; i++) trial[i] += step[i];
       project(trial);
       if (inner === 7) ok = true;
@@ -181,36 +182,15 @@ export function forwardDifferenceJacobian(residual: Residual, n: number): Jacobi
 }
 
 /**
- * Solves A y = b in place (A row-major n×n is overwritten by its LU factors, b by y) with partial
- * pivoting. Returns false if A is numerically singular.
+ * Solves J y = b in place (b overwritten by y) with the core LU (src/tensor/lu.ts). Returns false
+ * when J is singular or non-finite — for Newton that means "this step failed", not an error.
  */
-export function luSolveInPlace(A: Float64Array, b: Float64Array, n: number): boolean {
-  for (let k = 0; k < n; k++) {
-    let p = k;
-    let best = Math.abs(A[k * n + k]);
-    for (let i = k + 1; i < n; i++) {
-      const v = Math.abs(A[i * n + k]);
-      if (v > best) { best = v; p = i; }
-    }
-    if (!(best > 1e-300)) return false;
-    if (p !== k) {
-      for (let j = 0; j < n; j++) {
-        const t = A[k * n + j]; A[k * n + j] = A[p * n + j]; A[p * n + j] = t;
-      }
-      const t = b[k]; b[k] = b[p]; b[p] = t;
-    }
-    const pivot = A[k * n + k];
-    for (let i = k + 1; i < n; i++) {
-      const m = A[i * n + k] / pivot;
-      if (m === 0) continue;
-      for (let j = k + 1; j < n; j++) A[i * n + j] -= m * A[k * n + j];
-      b[i] -= m * b[k];
-    }
+function linearSolveInPlace(J: Float64Array, b: Float64Array, n: number): boolean {
+  try {
+    luSolve(luFactor(J, n, 'Newton step'), b, 1, false);
+    return true;
+  } catch (e) {
+    if (isCrucibleError(e) || e instanceof RangeError) return false;
+    throw e;
   }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = b[i];
-    for (let j = i + 1; j < n; j++) s -= A[i * n + j] * b[j];
-    b[i] = s / A[i * n + i];
-  }
-  return true;
 }

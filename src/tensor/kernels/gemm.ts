@@ -1,11 +1,30 @@
 /**
- * Dense matrix multiply kernels on raw row-major Float64Arrays:
- * C = op(A) · op(B) + beta·C, with op = identity or transpose.
+ * Dense matrix multiply on raw row-major Float64Arrays: C = op(A)·op(B) + beta·C, op = identity or
+ * transpose. Dispatches to the WebAssembly SIMD kernel (asm/gemm.ts) when it is built and the product
+ * is big enough to be worth copying operands into wasm memory, splitting large products across two
+ * threads; otherwise to the TypeScript kernel. All paths compute identical bits (same blocking and
+ * operation order), so results do not depend on which one ran or on the thread count.
  *
  * Written by hand because no maintained npm package offers float64 GEMM for Node without native
- * binaries. These are the portable TypeScript kernels; faster ones may replace them behind the same
- * signature.
+ * binaries.
  *
+ * @example
+ * const c = new Float64Array(4);
+ * gemm(false, false, 2, 2, 1, Float64Array.of(1, 2), Float64Array.of(3, 4), 0, c); // c = [3, 4, 6, 8]
+ */
+import { gemmPortable } from './gemm-portable.js';
+import { RowWorkers, kernelThreads } from './row-workers.js';
+import { WORKSPACE_BASE, wasmKernels } from './wasm.js';
+
+/** Below this many multiply-adds the copies into wasm memory cost more than SIMD saves. */
+const WASM_MIN_MACS = 4096;
+/** From this many multiply-adds a product is split across two threads (waking the helper costs ~10–50 µs). */
+const THREADS_MIN_MACS = 1 << 20;
+
+let workers: RowWorkers | null | undefined;
+
+/**
+ * C = op(A)·op(B) + beta·C.
  * @param m rows of op(A) and C
  * @param n columns of op(B) and C
  * @param k columns of op(A) = rows of op(B)
@@ -21,50 +40,62 @@ export function gemm(
   beta: 0 | 1,
   c: Float64Array,
 ): void {
-  if (beta === 0) c.fill(0, 0, m * n);
-  if (!transA && !transB) {
-    // i-p-j order: the inner loop streams rows of B and C.
-    for (let i = 0; i < m; i++) {
-      const ci = i * n;
-      const ai = i * k;
-      for (let p = 0; p < k; p++) {
-        const aip = a[ai + p];
-        if (aip === 0) continue;
-        const bp = p * n;
-        for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
-      }
-    }
-  } else if (!transA && transB) {
-    // C[i,j] = sum_p A[i,p] B[j,p]: dot products of rows.
-    for (let i = 0; i < m; i++) {
-      const ai = i * k;
-      for (let j = 0; j < n; j++) {
-        const bj = j * k;
-        let s = 0;
-        for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
-        c[i * n + j] += s;
-      }
-    }
-  } else if (transA && !transB) {
-    // C[i,j] = sum_p A[p,i] B[p,j]
-    for (let p = 0; p < k; p++) {
-      const ap = p * m;
-      const bp = p * n;
-      for (let i = 0; i < m; i++) {
-        const api = a[ap + i];
-        if (api === 0) continue;
-        const ci = i * n;
-        for (let j = 0; j < n; j++) c[ci + j] += api * b[bp + j];
-      }
-    }
-  } else {
-    // C[i,j] = sum_p A[p,i] B[j,p]
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += a[p * m + i] * b[j * k + p];
-        c[i * n + j] += s;
-      }
-    }
+  if (wasmKernels === null || m * n * k < WASM_MIN_MACS || !gemmWasm(transA, transB, m, n, k, a, b, beta, c)) {
+    gemmPortable(transA, transB, m, n, k, a, b, beta, c);
   }
+}
+
+const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/**
+ * The WebAssembly path of `gemm`; false (nothing done) when the kernels are not built or the operands
+ * do not fit in wasm memory. Exported for tests that compare it with the TypeScript kernel.
+ */
+export function gemmWasm(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  b: Float64Array,
+  beta: 0 | 1,
+  c: Float64Array,
+  options: { threads?: number } = {},
+): boolean {
+  const kernels = wasmKernels;
+  if (kernels === null) return false;
+  const x = kernels.exports;
+  const scratchBytes = align(x.gemmScratchBytes());
+  const panelsBytes = align(Math.ceil(n / 4) * 4 * k * 8);
+  // Layout after WORKSPACE_BASE: two scratch areas, packed B, A, B, C.
+  const offScratch = WORKSPACE_BASE;
+  const offHelper = offScratch + scratchBytes;
+  const offBp = offHelper + scratchBytes;
+  const offA = offBp + panelsBytes;
+  const offB = offA + align(m * k * 8);
+  const offC = offB + align(k * n * 8);
+  const end = offC + align(m * n * 8);
+  if (!kernels.workspace(end - WORKSPACE_BASE)) return false;
+  const heap = kernels.heap();
+  heap.set(a.subarray(0, m * k), offA / 8);
+  heap.set(b.subarray(0, k * n), offB / 8);
+  if (beta === 0) heap.fill(0, offC / 8, offC / 8 + m * n);
+  else heap.set(c.subarray(0, m * n), offC / 8);
+  x.packB(transB ? 1 : 0, k, n, offB, offBp);
+  const threads = options.threads ?? kernelThreads();
+  if (threads >= 2 && m >= 8 && m * n * k >= THREADS_MIN_MACS && helpers(kernels)?.ready()) {
+    // ~8 chunks of rows (a multiple of the micro-kernel's 4) so a late-waking helper is no bottleneck.
+    const chunkRows = Math.max(4, Math.ceil(m / 32) * 4);
+    workers!.gemmRows(transA ? 1 : 0, m, n, k, offA, offBp, offC, chunkRows, offScratch, offHelper);
+  } else {
+    x.gemmRows(transA ? 1 : 0, m, n, k, offA, offBp, offC, 0, m, offScratch);
+  }
+  c.set(heap.subarray(offC / 8, offC / 8 + m * n));
+  return true;
+}
+
+function helpers(kernels: NonNullable<typeof wasmKernels>): RowWorkers | null {
+  if (workers === undefined) workers = new RowWorkers(kernels);
+  return workers;
 }

@@ -1,142 +1,206 @@
 /**
  * Elementwise primitive ops with their gradient rules. Binary ops broadcast: shapes must match, or
  * one side is [1, c] (row broadcast), [r, 1] (column broadcast) or [1, 1] (scalar); gradients are
- * summed back over broadcast axes.
+ * summed back over broadcast axes. The loops live in ../kernels (binary.ts, tanh.ts); each unary op
+ * below has its own loops, so no per-element callback sits in a hot path.
  */
 import { Tensor, shapeOf } from '../tensor.js';
 import { recordOp } from '../autodiff.js';
+import { BinaryOp, binaryBackwardA, binaryBackwardB, binaryForward, binaryLayout } from '../kernels/binary.js';
+import { tanhInto } from '../kernels/tanh.js';
 
 // ---------------------------------------------------------------------------------------------
 // Binary elementwise ops with broadcasting
 
-interface Broadcast {
-  rows: number;
-  cols: number;
-  /** Row stride and column stride into each operand (0 where it broadcasts). */
-  aRow: number;
-  aCol: number;
-  bRow: number;
-  bCol: number;
-}
-
-function broadcast(op: string, a: Tensor, b: Tensor): Broadcast {
+function binary(name: string, op: BinaryOp, a: Tensor, bIn: Tensor | number): Tensor {
+  const b = typeof bIn === 'number' ? Tensor.scalar(bIn) : bIn;
   const rows = Math.max(a.rows, b.rows);
   const cols = Math.max(a.cols, b.cols);
   const fits = (t: Tensor): boolean => (t.rows === rows || t.rows === 1) && (t.cols === cols || t.cols === 1);
   if (!fits(a) || !fits(b)) {
     throw new RangeError(
-      `${op}: shapes ${shapeOf(a)} and ${shapeOf(b)} do not broadcast (expected equal shapes, or one side [1, c], [r, 1] or [1, 1])`,
+      `${name}: shapes ${shapeOf(a)} and ${shapeOf(b)} do not broadcast (expected equal shapes, or one side [1, c], [r, 1] or [1, 1])`,
     );
   }
-  return {
-    rows,
-    cols,
-    aRow: a.rows === 1 ? 0 : a.cols,
-    aCol: a.cols === 1 ? 0 : 1,
-    bRow: b.rows === 1 ? 0 : b.cols,
-    bCol: b.cols === 1 ? 0 : 1,
-  };
-}
-
-/**
- * Defines a broadcasting binary op from its value f(a, b) and partials da = ∂f/∂a, db = ∂f/∂b
- * (given a, b, and the output value).
- */
-function binaryOp(
-  name: string,
-  f: (x: number, y: number) => number,
-  dfdx: (x: number, y: number, out: number) => number,
-  dfdy: (x: number, y: number, out: number) => number,
-): (a: Tensor, b: Tensor | number) => Tensor {
-  return (a: Tensor, bIn: Tensor | number): Tensor => {
-    const b = typeof bIn === 'number' ? Tensor.scalar(bIn) : bIn;
-    const s = broadcast(name, a, b);
-    const out = new Tensor(s.rows, s.cols);
-    const o = out.data;
-    const ad = a.data;
-    const bd = b.data;
-    if (s.aRow === s.cols && s.aCol === 1 && s.bRow === s.cols && s.bCol === 1) {
-      for (let i = 0; i < o.length; i++) o[i] = f(ad[i], bd[i]);
-    } else {
-      for (let i = 0; i < s.rows; i++) {
-        for (let j = 0; j < s.cols; j++) o[i * s.cols + j] = f(ad[i * s.aRow + j * s.aCol], bd[i * s.bRow + j * s.bCol]);
-      }
-    }
-    return recordOp(name, out, [a, b], (g) => {
-      const ga = a.requiresGrad ? a.ensureGrad() : null;
-      const gb = b.requiresGrad ? b.ensureGrad() : null;
-      for (let i = 0; i < s.rows; i++) {
-        for (let j = 0; j < s.cols; j++) {
-          const k = i * s.cols + j;
-          const ia = i * s.aRow + j * s.aCol;
-          const ib = i * s.bRow + j * s.bCol;
-          if (ga !== null) ga[ia] += g[k] * dfdx(ad[ia], bd[ib], o[k]);
-          if (gb !== null) gb[ib] += g[k] * dfdy(ad[ia], bd[ib], o[k]);
-        }
-      }
-    });
-  };
+  const layout = binaryLayout(a.rows, a.cols, b.rows, b.cols, rows, cols);
+  const out = new Tensor(rows, cols);
+  binaryForward(op, layout, a.data, b.data, out.data);
+  return recordOp(name, out, [a, b], (g) => {
+    if (a.requiresGrad) binaryBackwardA(op, layout, a.data, b.data, out.data, g, a.ensureGrad());
+    if (b.requiresGrad) binaryBackwardB(op, layout, a.data, b.data, out.data, g, b.ensureGrad());
+  });
 }
 
 /** a + b (broadcasting). */
-export const add = binaryOp('add', (x, y) => x + y, () => 1, () => 1);
+export function add(a: Tensor, b: Tensor | number): Tensor {
+  return binary('add', BinaryOp.add, a, b);
+}
 /** a − b (broadcasting). */
-export const sub = binaryOp('sub', (x, y) => x - y, () => 1, () => -1);
+export function sub(a: Tensor, b: Tensor | number): Tensor {
+  return binary('sub', BinaryOp.sub, a, b);
+}
 /** a · b elementwise (broadcasting). */
-export const mul = binaryOp('mul', (x, y) => x * y, (_x, y) => y, (x) => x);
+export function mul(a: Tensor, b: Tensor | number): Tensor {
+  return binary('mul', BinaryOp.mul, a, b);
+}
 /** a / b elementwise (broadcasting). */
-export const div = binaryOp('div', (x, y) => x / y, (_x, y) => 1 / y, (x, y) => -x / (y * y));
+export function div(a: Tensor, b: Tensor | number): Tensor {
+  return binary('div', BinaryOp.div, a, b);
+}
 /** a^b elementwise, for a > 0 where b is not an integer. */
-export const pow = binaryOp(
-  'pow',
-  (x, y) => Math.pow(x, y),
-  (x, y) => (y === 0 ? 0 : y * Math.pow(x, y - 1)),
-  (x, _y, out) => (x > 0 ? out * Math.log(x) : 0),
-);
+export function pow(a: Tensor, b: Tensor | number): Tensor {
+  return binary('pow', BinaryOp.pow, a, b);
+}
 /** Elementwise maximum of a and b (gradient to the larger; ties to a). */
-export const maximum = binaryOp('maximum', (x, y) => (x >= y ? x : y), (x, y) => (x >= y ? 1 : 0), (x, y) => (x >= y ? 0 : 1));
+export function maximum(a: Tensor, b: Tensor | number): Tensor {
+  return binary('maximum', BinaryOp.maximum, a, b);
+}
 /** Elementwise minimum of a and b (gradient to the smaller; ties to a). */
-export const minimum = binaryOp('minimum', (x, y) => (x <= y ? x : y), (x, y) => (x <= y ? 1 : 0), (x, y) => (x <= y ? 0 : 1));
-
-// ---------------------------------------------------------------------------------------------
-// Unary elementwise ops: value and derivative (from the input x and the output y)
-
-function unaryOp(name: string, f: (x: number) => number, dfdx: (x: number, y: number) => number): (a: Tensor) => Tensor {
-  return (a: Tensor): Tensor => {
-    const out = new Tensor(a.rows, a.cols);
-    const o = out.data;
-    const ad = a.data;
-    for (let i = 0; i < o.length; i++) o[i] = f(ad[i]);
-    return recordOp(name, out, [a], (g) => {
-      const ga = a.ensureGrad();
-      for (let i = 0; i < g.length; i++) ga[i] += g[i] * dfdx(ad[i], o[i]);
-    });
-  };
+export function minimum(a: Tensor, b: Tensor | number): Tensor {
+  return binary('minimum', BinaryOp.minimum, a, b);
 }
 
-export const neg = unaryOp('neg', (x) => -x, () => -1);
-export const exp = unaryOp('exp', Math.exp, (_x, y) => y);
-export const log = unaryOp('log', Math.log, (x) => 1 / x);
-export const tanh = unaryOp('tanh', Math.tanh, (_x, y) => 1 - y * y);
-export const sigmoid = unaryOp('sigmoid', (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))), (_x, y) => y * (1 - y));
-export const relu = unaryOp('relu', (x) => (x > 0 ? x : 0), (x) => (x > 0 ? 1 : 0));
-/** log(1 + e^x), computed without overflow. */
-export const softplus = unaryOp(
-  'softplus',
-  (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))),
-  (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-);
-/** x·sigmoid(x) (a.k.a. swish). */
-export const silu = unaryOp(
-  'silu',
-  (x) => x / (1 + Math.exp(-x)),
-  (x) => {
-    const s = 1 / (1 + Math.exp(-x));
-    return s * (1 + x * (1 - s));
-  },
-);
-export const square = unaryOp('square', (x) => x * x, (x) => 2 * x);
-export const sqrt = unaryOp('sqrt', Math.sqrt, (_x, y) => 0.5 / y);
-/** |x|; the subgradient at 0 is 0. */
-export const abs = unaryOp('abs', Math.abs, (x) => (x > 0 ? 1 : x < 0 ? -1 : 0));
+// ---------------------------------------------------------------------------------------------
+// Unary elementwise ops: each computes out from x, and its rule adds g·f'(x) (from x and y = out).
 
+/** Records a unary op whose rule `grad(g, ga)` adds the input's gradient contribution into ga. */
+function unary(name: string, a: Tensor, out: Tensor, grad: (g: Float64Array, ga: Float64Array) => void): Tensor {
+  return recordOp(name, out, [a], (g) => grad(g, a.ensureGrad()));
+}
+
+/** −x. */
+export function neg(a: Tensor): Tensor {
+  const x = a.data;
+  const out = new Tensor(a.rows, a.cols);
+  const y = out.data;
+  for (let i = 0; i < y.length; i++) y[i] = -x[i];
+  return unary('neg', a, out, (g, ga) => {
+    for (let i = 0; i < g.length; i++) ga[i] -= g[i];
+  });
+}
+
+/** e^x. */
+export function exp(a: Tensor): Tensor {
+  const x = a.data;
+  const out = new Tensor(a.rows, a.cols);
+  const y = out.data;
+  for (let i = 0; i < y.length; i++) y[i] = Math.exp(x[i]);
+  return unary('exp', a, out, (g, ga) => {
+    for (let i = 0; i < g.length; i++) ga[i] += g[i] * y[i];
+  });
+}
+
+/** Natural logarithm. */
+export function log(a: Tensor): Tensor {
+  const x = a.data;
+  const out = new Tensor(a.rows, a.cols);
+  const y = out.data;
+  for (let i = 0; i < y.length; i++) y[i] = Math.log(x[i]);
+  return unary('log', a, out, (g, ga) => {
+    for (let i = 0; i < g.length; i++) ga[i] += g[i] / x[i];
+  });
+}
+
+/** Hyperbolic tangent (Cephes' algorithm, within a few ulp of Math.tanh; see kernels/tanh.ts). */
+export function tanh(a: Tensor): Tensor {
+  const out = new Tensor(a.rows, a.cols);
+  const y = out.data;
+  tanhInto(a.data, y);
+  return unary('tanh', a, out, (g, ga) => {
+    for (let i = 0; i < g.length; i++) ga[i] += g[i] * (1 - y[i] * y[i]);
+  });
+}
+
+/** Logistic sigmoid 1/(1 + e^−x), computed without overflow. */
+export function sigmoid(a: Tensor): Tensor {
+  const x = a.data;
+  const out = new Tensor(a.rows, a.cols);
+  const y = out.data;
+  for (let i = 0; i < y.length; i++) y[i] = logistic(x[i]);
+  return unary('sigmoid', a, out, (g, ga) => {
+    for (let i = 0; i < g.length; i++) ga[i] += g[i] * y[i] * (1 - y[i]);
+  });
+}
+
+/** max(x, 0); the subgradient at 0 is 0. */
+export function relu(a: Tensor): Tensor {
+  const x = a.data;
+  const out = new Tensor(a.rows, a.cols);
+  const y = out.data;
+  for (let i = 0; i < y.length; i++) y[i] = x[i] > 0 ? x[i] : 0;
+  return unary('relu', a, out, (g, ga) => {
+    for (let i = 0; i < g.length; i++) if (x[i] > 0) ga[i] += g[i];
+  });
+}
+
+/** log(1 + e^x), computed without overflow. */
+export function softplus(a: Tensor): Tensor {
+  const x = a.data;
+  const out = new Tensor(a.rows, a.cols);
+  const y = out.data;
+  for (let i = 0; i < y.length; i++) {
+    const v = x[i];
+    y[i] = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
+  }
+  return unary('softplus', a, out, (g, ga) => {
+    for (let i = 0; i < g.length; i++) ga[i] += g[i] * logistic(x[i]);
+  });
+}
+
+/** x·sigmoid(x) (a.k.a. swish). */
+export function silu(a: Tensor): Tensor {
+  const x = a.data;
+  const out = new Tensor(a.rows, a.cols);
+  const y = out.data;
+  for (let i = 0; i < y.length; i++) y[i] = x[i] * logistic(x[i]);
+  return unary('silu', a, out, (g, ga) => {
+    for (let i = 0; i < g.length; i++) {
+      const s = logistic(x[i]);
+      ga[i] += g[i] * s * (1 + x[i] * (1 - s));
+    }
+  });
+}
+
+/** x². */
+export function square(a: Tensor): Tensor {
+  const x = a.data;
+  const out = new Tensor(a.rows, a.cols);
+  const y = out.data;
+  for (let i = 0; i < y.length; i++) y[i] = x[i] * x[i];
+  return unary('square', a, out, (g, ga) => {
+    for (let i = 0; i < g.length; i++) ga[i] += 2 * x[i] * g[i];
+  });
+}
+
+/** √x. */
+export function sqrt(a: Tensor): Tensor {
+  const x = a.data;
+  const out = new Tensor(a.rows, a.cols);
+  const y = out.data;
+  for (let i = 0; i < y.length; i++) y[i] = Math.sqrt(x[i]);
+  return unary('sqrt', a, out, (g, ga) => {
+    for (let i = 0; i < g.length; i++) ga[i] += (0.5 * g[i]) / y[i];
+  });
+}
+
+/** |x|; the subgradient at 0 is 0. */
+export function abs(a: Tensor): Tensor {
+  const x = a.data;
+  const out = new Tensor(a.rows, a.cols);
+  const y = out.data;
+  for (let i = 0; i < y.length; i++) y[i] = Math.abs(x[i]);
+  return unary('abs', a, out, (g, ga) => {
+    for (let i = 0; i < g.length; i++) {
+      const v = x[i];
+      if (v > 0) ga[i] += g[i];
+      else if (v < 0) ga[i] -= g[i];
+    }
+  });
+}
+
+/** 1/(1 + e^−x) for one value, without overflow for large |x|. */
+function logistic(v: number): number {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}

@@ -30,11 +30,14 @@ function distinct(rows: number, cols: number): Tensor {
 }
 
 let worst = { label: '', error: 0 };
+/** Op names seen in check labels (the first word of each label). */
+const checkedOps = new Set<string>();
 let checks = 0;
 function check(label: string, fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[]): void {
   const r = assertGradient(fn, inputs, { label });
   assert.ok(r.maxRelError < 1e-6, label);
   checks++;
+  checkedOps.add(label.split(' ')[0]);
   if (r.maxRelError >= worst.error) worst = { label, error: r.maxRelError };
 }
 after(() => console.log(`# ${checks} op gradient checks; worst relative error ${worst.error.toExponential(2)} (${worst.label})`));
@@ -141,4 +144,12 @@ test('solve gradients (the adjoint) match finite differences in A and B', () => 
   check('solve single right-hand side', op.solve, [a, normal(n, 1)]);
   check('solve three right-hand sides', op.solve, [a, normal(n, 3)]);
   check('solve composed', (a2, b) => op.sum(op.square(op.solve(a2, b))), [a, normal(n, 2)]);
+});
+
+test('every function exported from the op table is covered by a gradient check above', () => {
+  // `mask` builds a constant 0/1 tensor (no gradient); the rest must appear in a check label.
+  const noGradient = new Set(['mask']);
+  const exported = Object.entries(op).filter(([, v]) => typeof v === 'function').map(([name]) => name);
+  const unchecked = exported.filter((name) => !noGradient.has(name) && !checkedOps.has(name));
+  assert.deepEqual(unchecked, [], `ops without a finite-difference gradient check: ${unchecked.join(', ')}`);
 });

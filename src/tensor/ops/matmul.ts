@@ -2,7 +2,6 @@
 import { Tensor, shapeOf } from '../tensor.js';
 import { recordOp } from '../autodiff.js';
 import { gemm } from '../kernels/gemm.js';
-import { add } from './elementwise.js';
 
 // ---------------------------------------------------------------------------------------------
 // Matrix multiply
@@ -46,7 +45,39 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
 }
 
 
-/** x·W + b for a batch of rows x [n, in], weights W [in, out], bias b [1, out]. */
+/**
+ * x·W + b for a batch of rows x [n, in], weights W [in, out], bias b [1, out], as ONE op: the bias
+ * seeds the output and the product accumulates onto it, and the backward pass makes the two
+ * products and the bias' column sums directly (no broadcast-add node, no intermediate tensor). Dense
+ * layers use it.
+ *
+ * @example
+ * const y = linear(x, dense.weight, dense.bias); // [n, out]
+ */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
-  return add(matmul(x, weight), bias);
+  const n = x.rows;
+  const inputs = weight.rows;
+  const outputs = weight.cols;
+  if (x.cols !== inputs) {
+    throw new RangeError(`linear: input ${shapeOf(x)} has ${x.cols} columns, weight ${shapeOf(weight)} expects ${inputs}`);
+  }
+  if (bias.rows !== 1 || bias.cols !== outputs) {
+    throw new RangeError(`linear: bias ${shapeOf(bias)} does not fit weight ${shapeOf(weight)}; expected [1, ${outputs}]`);
+  }
+  const out = new Tensor(n, outputs);
+  const y = out.data;
+  for (let i = 0; i < n; i++) y.set(bias.data, i * outputs);
+  gemm(false, false, n, outputs, inputs, x.data, weight.data, 1, y);
+  return recordOp('linear', out, [x, weight, bias], (g) => {
+    if (bias.requiresGrad) {
+      const gb = bias.ensureGrad();
+      for (let i = 0; i < n; i++) {
+        const row = i * outputs;
+        for (let j = 0; j < outputs; j++) gb[j] += g[row + j];
+      }
+    }
+    // dW = xᵀ·g, dx = g·Wᵀ
+    if (weight.requiresGrad) gemm(true, false, inputs, outputs, n, x.data, g, 1, weight.ensureGrad());
+    if (x.requiresGrad) gemm(false, true, n, inputs, outputs, g, weight.data, 1, x.ensureGrad());
+  });
 }

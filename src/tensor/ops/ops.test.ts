@@ -1,11 +1,12 @@
 /** Values and input errors of the reduction, slicing, selection and solve ops. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { Rng } from '../rng.js';
 import { Tensor } from '../tensor.js';
 import { isCrucibleError } from '../../errors.js';
 import { logSumExp, softmax, logSoftmax } from '../composite.js';
-import { clamp, concat, gatherRows, mask, matmul, max, min, slice, sliceCols, sliceRows, solve, where } from './index.js';
+import { add, clamp, concat, gatherRows, mask, matmul, max, min, slice, sliceCols, sliceRows, solve, where } from './index.js';
 
 const m = Tensor.from([
   [1, 5, -2],
@@ -75,4 +76,37 @@ test('logSumExp and softmax are stable for large inputs and agree with their def
   const p = softmax(Tensor.from([[0, Math.log(3)], [5, 5]]));
   assert.deepEqual(p.toArray().map((r) => r.map((v) => Math.round(v * 1e12) / 1e12)), [[0.25, 0.75], [0.5, 0.5]]);
   assert.ok(Math.abs(logSoftmax(Tensor.from([[0, 0]])).get(0, 1) - Math.log(0.5)) < 1e-15);
+});
+
+test('elementwise and matmul shape errors name the op, both shapes and what would fit', () => {
+  assert.throws(() => add(m, Tensor.zeros(3, 2)), /add: shapes \[2, 3\] and \[3, 2\] do not broadcast \(expected equal shapes, or one side \[1, c\], \[r, 1\] or \[1, 1\]\)/);
+  assert.throws(() => matmul(m, Tensor.zeros(2, 2)), /matmul: inner dimensions differ: a \[2, 3\] has 3 columns, b \[2, 2\] has 2 rows/);
+});
+
+test('slicing a tensor in two along either axis and concatenating the pieces gives it back (any shape, any cut)', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.nat(), fc.nat(), (rows, cols, seed, cutSeed) => {
+      const a = Tensor.randn(rows, cols, new Rng(seed));
+      const r = cutSeed % (rows + 1);
+      const c = cutSeed % (cols + 1);
+      assert.deepEqual(concat([sliceRows(a, 0, r), sliceRows(a, r, rows)], 0).data, a.data);
+      assert.deepEqual(concat([sliceCols(a, 0, c), sliceCols(a, c, cols)], 1).data, a.data);
+    }),
+  );
+});
+
+test('solve leaves a backward-stable residual for any random system', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 3 }), fc.nat(), (n, k, seed) => {
+      const rng = new Rng(seed);
+      const a = Tensor.randn(n, n, rng);
+      const b = Tensor.randn(n, k, rng);
+      const x = solve(a, b);
+      const r = matmul(a, x);
+      const size = (t: Tensor): number => Math.max(...t.data.map(Math.abs));
+      // Backward stability of LU with partial pivoting: residual ~ ε·growth·‖A‖·‖X‖.
+      const bound = 1e-10 * (size(a) * size(x) * n + size(b));
+      for (let i = 0; i < b.size; i++) assert.ok(Math.abs(r.data[i] - b.data[i]) <= bound, `n=${n}: residual ${r.data[i] - b.data[i]} > ${bound}`);
+    }),
+  );
 });

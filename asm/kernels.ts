@@ -1,0 +1,3 @@
+/** Entry point of Crucible's WebAssembly kernels (built to build/kernels.wasm by scripts/build-kernels.mjs). */
+export { gemmScratchBytes, packB, gemmRows } from './gemm';
+export { tanhArray } from './tanh';

@@ -1,0 +1,190 @@
+/**
+ * Example 1 of hybrid models: the van de Vusse kinetics (A → B → C, 2A → D; Chen, Kremling &
+ * Allgöwer 1995) estimated from steady-state operating data of several plants.
+ *
+ * The model is the CSTR's steady-state mass balances with Arrhenius rate constants, given the
+ * measured reactor temperature T, dilution rate D and feed concentration cA0:
+ *   0 = D(cA0 − cA) − k1 cA − k3 cA²   ⇒  cA = 2 D cA0 / (D + k1 + √((D + k1)² + 4 k3 D cA0))
+ *   0 = −D cB + k1 cA − k2 cB          ⇒  cB = k1 cA / (D + k2)
+ * In the usual k0·exp(−E/T) form, k0 and E are almost perfectly correlated over any practical
+ * temperature range. The well-conditioned reparametrisation centres the Arrhenius law at a
+ * reference temperature T_ref (Schwaab & Pinto, Chem. Eng. Sci. 2007):
+ *   k_i(T) = exp(a_i − E_i (1/T − 1/T_ref)),   a_i = ln k_i(T_ref),
+ * so a_i is the rate at the middle of the data and E_i only its temperature slope.
+ *
+ * A plant that runs in a narrow temperature band sees k_i(T) ≈ exp(a_i): its own data pin a_i but
+ * not E_i. Plants in different bands together see the slope: the federated fit identifies all six.
+ *
+ * Data come from the simulator's steady states (`vanDeVusseSteadyState`) with a temperature
+ * controller: each operating point draws D in the plant's window and a temperature setpoint in its
+ * band, and the jacket duty Qk is solved for so that the steady state sits at the setpoint.
+ *
+ * @example
+ * const data = cstrSteadyStateData(cstrKineticsPlants()[0], { seed: 1 });
+ * const model = vanDeVusseKineticsModel({ referenceTemperatureC: 113 });
+ * fit(model, data.x, data.y, { epochs: 300, optimizer: new Adam(model.parameters, { lr: 0.02 }) });
+ */
+import { bracketRoot } from '../../process/numeric/scalar.js';
+import { nominalVanDeVusse, vanDeVusseSteadyState, type VanDeVusseParameters } from '../../process/vanDeVusse.js';
+import { predict } from '../../nn/fit.js';
+import { add, concat, div, exp, mul, sliceCols, sqrt, square, sub } from '../../tensor/ops/index.js';
+import { solve } from '../../tensor/ops/solve.js';
+import { Rng } from '../../tensor/rng.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { HybridModel } from '../hybrid-model.js';
+
+const KELVIN = 273.15;
+
+/** Columns of the example's data. */
+export const cstrKineticsColumns = { inputs: ['D_per_h', 'cA0_mol_per_L', 'T_degC'], outputs: ['cA_mol_per_L', 'cB_mol_per_L'] } as const;
+
+export interface CstrKineticsModelOptions {
+  /** T_ref of the reparametrisation [°C]: the middle of the plants' temperatures. */
+  readonly referenceTemperatureC: number;
+  /** Initial rate constants at T_ref [k1, k2 in 1/h; k3 in L/(mol h)]. Default [30, 30, 3]. */
+  readonly initialRateAtReference?: readonly [number, number, number];
+  /** Initial activation temperatures E/R [K]. Default [8000, 8000, 8000]. */
+  readonly initialActivationTemperatureK?: readonly [number, number, number];
+  /** Bounds of E/R [K]. Default [3000, 20000]. */
+  readonly activationBoundsK?: readonly [number, number];
+}
+
+/** The hybrid model: inputs [D, cA0, T] → outputs [cA, cB] (steady state). All parameters shared. */
+export function vanDeVusseKineticsModel(options: CstrKineticsModelOptions): HybridModel {
+  const inverseReference = 1 / (options.referenceTemperatureC + KELVIN);
+  const [eLo, eHi] = options.activationBoundsK ?? [3000, 20000];
+  return new HybridModel({
+    inputSize: 3,
+    outputSize: 2,
+    parameters: [
+      {
+        name: 'logRateAtReference', initial: (options.initialRateAtReference ?? [30, 30, 3]).map(Math.log),
+        description: 'ln k_i at T_ref (k1, k2 [1/h], k3 [L/(mol h)])',
+      },
+      {
+        name: 'activationTemperatureK', initial: [...(options.initialActivationTemperatureK ?? [8000, 8000, 8000])],
+        transform: { kind: 'bounded', lo: eLo, hi: eHi }, unit: 'K', description: 'E_i/R of the Arrhenius law',
+      },
+    ],
+    equations: (p, x) => {
+      const D = sliceCols(x, 0, 1);
+      const cA0 = sliceCols(x, 1, 2);
+      const T = add(sliceCols(x, 2, 3), KELVIN);
+      // k [n, 3] = exp(a − (1/T − 1/T_ref)·E), broadcast over rows.
+      const k = exp(sub(p.logRateAtReference, mul(sub(div(Tensor.scalar(1), T), inverseReference), p.activationTemperatureK)));
+      const k1 = sliceCols(k, 0, 1);
+      const k2 = sliceCols(k, 1, 2);
+      const k3 = sliceCols(k, 2, 3);
+      const b = add(D, k1);
+      const cA = div(mul(mul(D, cA0), 2), add(b, sqrt(add(square(b), mul(mul(k3, mul(D, cA0)), 4)))));
+      const cB = div(mul(k1, cA), add(D, k2));
+      return concat([cA, cB], 1);
+    },
+  });
+}
+
+/** The true values the model should recover, in its parametrisation. */
+export function trueKinetics(parameters: VanDeVusseParameters, referenceTemperatureC: number): { logRateAtReference: number[]; activationTemperatureK: number[] } {
+  const TK = referenceTemperatureC + KELVIN;
+  return {
+    logRateAtReference: parameters.preExponential.map((k0, i) => Math.log(k0) - parameters.activationTemperatureK[i] / TK),
+    activationTemperatureK: [...parameters.activationTemperatureK],
+  };
+}
+
+/** One plant of the example: where it operates and how well it measures. */
+export interface CstrKineticsPlant {
+  readonly plantId: string;
+  /** Default: the published kinetics (`nominalVanDeVusse`). */
+  readonly parameters?: VanDeVusseParameters;
+  /** The reactor temperature band its controller keeps [°C]. */
+  readonly temperatureBandC: readonly [number, number];
+  readonly dilutionPerH: readonly [number, number];
+  readonly feedTemperatureC: number;
+  /** Mean feed concentration [mol/L]; each point scatters ±3 %. Default 5.1. */
+  readonly feedConcentration?: number;
+  readonly samples: number;
+  /** Measurement noise std of cA, cB [mol/L] (default 0.02) and of T [°C] (default 0.1). */
+  readonly concentrationNoise?: number;
+  readonly temperatureNoiseC?: number;
+}
+
+/** Three plants in three narrow temperature bands (99–102, 112–115, 125–128 °C). */
+export function cstrKineticsPlants(samples = 60): CstrKineticsPlant[] {
+  return [
+    { plantId: 'plant-a', temperatureBandC: [99, 102], dilutionPerH: [5, 30], feedTemperatureC: 100, samples },
+    { plantId: 'plant-b', temperatureBandC: [112, 115], dilutionPerH: [5, 30], feedTemperatureC: 110, samples },
+    { plantId: 'plant-c', temperatureBandC: [125, 128], dilutionPerH: [5, 30], feedTemperatureC: 120, samples },
+  ];
+}
+
+/** A plant's data: x [n, 3] = (D, cA0, T measured), y [n, 2] = (cA, cB measured), and the true states. */
+export interface CstrKineticsData {
+  readonly x: Tensor;
+  readonly y: Tensor;
+  readonly trueY: Tensor;
+}
+
+/** Steady-state operating points of one plant under temperature control (seeded). */
+export function cstrSteadyStateData(plant: CstrKineticsPlant, options: { seed: number }): CstrKineticsData {
+  const rng = new Rng(options.seed).fork(plant.plantId);
+  const p = plant.parameters ?? nominalVanDeVusse;
+  const n = plant.samples;
+  const x = new Tensor(n, 3);
+  const y = new Tensor(n, 2);
+  const trueY = new Tensor(n, 2);
+  const cNoise = plant.concentrationNoise ?? 0.02;
+  const tNoise = plant.temperatureNoiseC ?? 0.1;
+  for (let i = 0; i < n; i++) {
+    const D = rng.uniform(plant.dilutionPerH[0], plant.dilutionPerH[1]);
+    const setpoint = rng.uniform(plant.temperatureBandC[0], plant.temperatureBandC[1]);
+    const cA0 = (plant.feedConcentration ?? 5.1) * (1 + rng.uniform(-0.03, 0.03));
+    const inputs = (Qk: number) => ({ dilutionPerH: D, jacketDutyKJPerH: Qk, feedConcentration: cA0, feedTemperatureC: plant.feedTemperatureC });
+    const Qk = bracketRoot((q) => vanDeVusseSteadyState(p, inputs(q)).temperatureC - setpoint, -30000, 30000, 1e-10);
+    if (Qk === null) throw new RangeError(`cstrSteadyStateData '${plant.plantId}': no jacket duty in [-30000, 30000] kJ/h holds T = ${setpoint.toFixed(1)} °C at D = ${D.toFixed(1)} 1/h`);
+    const s = vanDeVusseSteadyState(p, inputs(Qk));
+    x.data.set([D, cA0, s.temperatureC + rng.normal(0, tNoise)], i * 3);
+    trueY.data.set([s.cA, s.cB], i * 2);
+    y.data.set([s.cA + rng.normal(0, cNoise), s.cB + rng.normal(0, cNoise)], i * 2);
+  }
+  return { x, y, trueY };
+}
+
+/**
+ * Local identifiability of the kinetics from data `x` with measurement noise `noiseStd`: the
+ * standard errors of a_i = ln k_i(T_ref) and E_i/R [K] from the Gauss–Newton covariance
+ * σ²(JᵀJ)⁻¹ at the model's current values (J by central differences in (a, E/1000 K)).
+ * Large standard errors mean the data cannot determine the parameter.
+ */
+export function kineticsStandardErrors(model: HybridModel, x: Tensor, noiseStd: number): { logRateAtReference: number[]; activationTemperatureK: number[] } {
+  const v = model.physicalValues();
+  const theta = [...v.logRateAtReference, ...v.activationTemperatureK.map((e) => e / 1000)];
+  const set = (t: number[]): void => {
+    model.setPhysicalValue('logRateAtReference', t.slice(0, 3));
+    model.setPhysicalValue('activationTemperatureK', t.slice(3).map((e) => e * 1000));
+  };
+  const m = x.rows * 2;
+  const J = new Float64Array(m * 6);
+  const h = 1e-5;
+  for (let j = 0; j < 6; j++) {
+    const up = theta.slice(); up[j] += h;
+    const down = theta.slice(); down[j] -= h;
+    set(up);
+    const yUp = predict(model, x).data;
+    set(down);
+    const yDown = predict(model, x).data;
+    for (let r = 0; r < m; r++) J[r * 6 + j] = (yUp[r] - yDown[r]) / (2 * h);
+  }
+  set(theta);
+  const info = new Tensor(6, 6);
+  for (let a = 0; a < 6; a++) for (let b = 0; b < 6; b++) {
+    let s = 0;
+    for (let r = 0; r < m; r++) s += J[r * 6 + a] * J[r * 6 + b];
+    info.data[a * 6 + b] = s;
+  }
+  const identity = new Tensor(6, 6);
+  for (let a = 0; a < 6; a++) identity.data[a * 6 + a] = 1;
+  const cov = solve(info, identity);
+  const se = Array.from({ length: 6 }, (_, a) => noiseStd * Math.sqrt(Math.max(0, cov.data[a * 6 + a])));
+  return { logRateAtReference: se.slice(0, 3), activationTemperatureK: se.slice(3).map((s) => s * 1000) };
+}

@@ -1,0 +1,129 @@
+/**
+ * Secure aggregation on the plant's side, as middleware around its pipeline (the federation's
+ * `PlantMiddleware` seam): the plant's training is untouched; what changes is what leaves the plant.
+ * A fit (or statistics) task arrives wrapped in the first SecAgg stage; the middleware runs it
+ * through the inner pipeline, keeps the reply at the plant, and from then on answers the four SecAgg
+ * stages (see `messages.ts`), so the only trace of its update the coordinator ever holds is masked.
+ *
+ * With `requireSecureAggregation` (default true) a plant refuses to answer a bare fit or statistics
+ * task with SECAGG_REQUIRED: a coordinator cannot quietly fall back to plaintext.
+ *
+ * @example
+ * const plant = createPlant({ plantId: 'a', data, model, middleware: [secureAggregationPlant()] });
+ */
+import { CrucibleError, isCrucibleError } from '../../errors.js';
+import type { PlantHandler, PlantMiddleware } from '../../federation/plant.js';
+import type { PlantReply, ReplyOk, TaskMessage } from '../../federation/messages.js';
+import { type Entropy, systemEntropy } from './entropy.js';
+import type { FixedPoint } from './fixedPoint.js';
+import { type CodecEntry, EXAMPLES_ENTRY, WEIGHT_ENTRY, codecsFor, encodeReply, replyLayout } from './layout.js';
+import { SecAggPlant } from './plant.js';
+import { secAggTaskKinds, splitInnerTask } from './tasks.js';
+import {
+  decodeJson,
+  decodeRoster,
+  decodeShareDelivery,
+  decodeUnmaskRequest,
+  encodeAdvertisedKeys,
+  encodeJson,
+  encodeMaskedInput,
+  encodeSharedKeys,
+  encodeUnmaskShares,
+} from './wire.js';
+
+export interface SecureAggregationPlantOptions {
+  /** Refuse fit and statistics tasks that arrive outside secure aggregation. Default true. */
+  requireSecureAggregation?: boolean;
+  /** Task kinds that may leave the plant only through secure aggregation. Default ['fit', 'statistics']. */
+  protectedKinds?: readonly string[];
+  /** Source of keys and seeds. Default: the OS CSPRNG. */
+  entropy?: Entropy;
+}
+
+interface Session {
+  readonly secagg: SecAggPlant;
+  readonly reply: ReplyOk;
+  readonly weight: number;
+  codecs?: CodecEntry[];
+  fixedPoints?: FixedPoint[];
+}
+
+/** The plant-side SecAgg middleware (see the file comment). */
+export function secureAggregationPlant(options: SecureAggregationPlantOptions = {}): PlantMiddleware {
+  const protectedKinds = new Set(options.protectedKinds ?? ['fit', 'statistics']);
+  const requireSecure = options.requireSecureAggregation ?? true;
+  return (next, plant) => {
+    const sessions = new Map<string, Session>();
+    const ok = (task: TaskMessage, bytes: Record<string, Uint8Array>): PlantReply => ({
+      ok: true, kind: task.kind, runId: task.runId, round: task.round, plantId: plant.plantId,
+      numExamples: 0, metrics: {}, arrays: {}, bytes,
+    });
+    const session = (task: TaskMessage): Session => {
+      const s = sessions.get(String(task.config.secaggSession));
+      if (s === undefined) throw new CrucibleError('ROUND_STALE', `plant ${plant.plantId}: no secure aggregation session '${String(task.config.secaggSession)}' open`);
+      return s;
+    };
+    const stages: Record<string, (task: TaskMessage) => Promise<PlantReply>> = {
+      [secAggTaskKinds.advertise]: async (task) => {
+        const { inner, session: id, exampleCap } = splitInnerTask(task);
+        const reply = await next(inner);
+        if (!reply.ok) return { ...reply, kind: task.kind };
+        const weight = exampleCap === undefined ? 1 : Math.min(1, reply.numExamples / exampleCap);
+        const secagg = new SecAggPlant(plant.plantId, { entropy: options.entropy ?? systemEntropy });
+        sessions.set(id, { secagg, reply, weight });
+        const keys = secagg.advertiseKeys(id);
+        return ok(task, { keys: encodeAdvertisedKeys(keys), layout: encodeJson(replyLayout(reply.arrays)) });
+      },
+      [secAggTaskKinds.share]: async (task) => {
+        const s = session(task);
+        const roster = decodeRoster(task.bytes?.roster);
+        const codecs = decodeJson(task.bytes?.codecs, 'codecs').entries as CodecEntry[];
+        const cohort = Number(task.config.secaggCohort);
+        // The plant checks the bit budget itself: an unsafe scale is refused here, not trusted.
+        s.fixedPoints = codecsFor(codecs, cohort);
+        s.codecs = codecs;
+        const mine = new Set(replyLayout(s.reply.arrays).map((e) => `${e.name}:${e.length}`));
+        for (const c of codecs) {
+          if (c.name !== EXAMPLES_ENTRY && c.name !== WEIGHT_ENTRY && !mine.has(`${c.name}:${c.length}`)) {
+            throw new CrucibleError('UPDATE_REJECTED', `plant ${plant.plantId}: the round's layout asks for '${c.name}' with ${c.length} values, which this plant's reply does not have`);
+          }
+        }
+        return ok(task, { shared: encodeSharedKeys(s.secagg.shareKeys(roster)) });
+      },
+      [secAggTaskKinds.mask]: async (task) => {
+        const s = session(task);
+        const words = encodeReply(s.codecs!, s.fixedPoints!, s.reply.arrays, { numExamples: s.reply.numExamples, weight: s.weight }, plant.plantId);
+        const masked = s.secagg.maskedInput(decodeShareDelivery(task.bytes?.delivery), words);
+        return ok(task, { masked: encodeMaskedInput(masked) });
+      },
+      [secAggTaskKinds.unmask]: async (task) => {
+        const s = session(task);
+        sessions.delete(String(task.config.secaggSession));
+        return ok(task, { shares: encodeUnmaskShares(s.secagg.unmask(decodeUnmaskRequest(task.bytes?.request))) });
+      },
+    };
+    const handler: PlantHandler = async (task) => {
+      const stage = stages[task.kind];
+      if (stage === undefined) {
+        if (requireSecure && protectedKinds.has(task.kind)) {
+          return failure(task, plant.plantId, new CrucibleError('SECAGG_REQUIRED', `plant ${plant.plantId} answers '${task.kind}' only under secure aggregation`));
+        }
+        return next(task);
+      }
+      try {
+        return await stage(task);
+      } catch (e) {
+        sessions.delete(String(task.config.secaggSession));
+        return failure(task, plant.plantId, e);
+      }
+    };
+    return handler;
+  };
+}
+
+function failure(task: TaskMessage, plantId: string, e: unknown): PlantReply {
+  return {
+    ok: false, kind: task.kind, runId: task.runId, round: task.round, plantId,
+    failure: { code: isCrucibleError(e) ? e.code : 'PLANT_TASK_FAILED', message: e instanceof Error ? e.message : String(e) },
+  };
+}

@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isCrucibleError } from '../../errors.js';
+import { InMemoryGrid } from '../../federation/in-memory-grid.js';
+import { createPlant, type PlantMiddleware } from '../../federation/plant.js';
+import { plainSummation } from '../../federation/summation.js';
+import type { FitTask, StatisticsTask } from '../../federation/messages.js';
+import { Mlp } from '../../nn/mlp.js';
+import { Rng } from '../../tensor/rng.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { seededEntropy } from './entropy.js';
+import { secureAggregationPlant } from './plantMiddleware.js';
+import { secureSummation } from './secureSummation.js';
+import { secAggTaskKinds } from './tasks.js';
+import { FixedPoint } from './fixedPoint.js';
+
+function plantData(seed: number, rows: number) {
+  const rng = new Rng(seed);
+  const x = new Tensor(rows, 3, rng.fillUniform(new Float64Array(rows * 3), -1, 1));
+  const y = new Tensor(rows, 1);
+  for (let i = 0; i < rows; i++) y.data[i] = 0.5 * x.data[i * 3] - x.data[i * 3 + 1] + 0.1 * rng.normal();
+  return { x, y };
+}
+
+const model = () => new Mlp({ widths: [3, 8, 1], seed: 5 });
+
+/** n plants; `dropAt` disconnects a plant when the task of that kind reaches it. */
+function federation(n: number, secure: boolean, dropAt: Record<string, string> = {}) {
+  const grid: InMemoryGrid = new InMemoryGrid();
+  const dropper: PlantMiddleware = (next, plant) => async (task) => {
+    if (dropAt[plant.plantId] === task.kind) grid.disconnect(plant.plantId);
+    return next(task);
+  };
+  for (let p = 0; p < n; p++) {
+    const plantId = `plant-${p}`;
+    grid.connect(
+      createPlant({
+        plantId, data: plantData(p, 20 + 5 * p), validationFraction: 0, model,
+        middleware: secure ? [dropper, secureAggregationPlant({ entropy: seededEntropy(`int/${plantId}`) })] : [dropper],
+      }),
+    );
+  }
+  return grid;
+}
+
+const statisticsTask: StatisticsTask = { kind: 'statistics', runId: 'run-s', round: 0, config: {}, arrays: {} };
+const statsClip = { featureSum: 1000, featureSumSq: 1000, targetSum: 1000, targetSumSq: 1000 };
+
+test('secure summation of feature statistics over the grid equals the plain sum within quantization error', async () => {
+  const plain = await plainSummation.sum(federation(5, false), ['plant-0', 'plant-1', 'plant-2', 'plant-3', 'plant-4'], statisticsTask, { timeoutMs: 5000 });
+  const grid = federation(5, true);
+  const secure = await secureSummation({ clipRange: statsClip, variant: 'secagg', entropy: seededEntropy('c') }).sum(grid, grid.plants(), statisticsTask, { timeoutMs: 5000 });
+  assert.equal(secure.count, plain.count);
+  assert.deepEqual([...secure.contributors], [...plain.contributors]);
+  for (const name of Object.keys(statsClip)) {
+    const bound = new FixedPoint({ clipRange: 1000, plants: 5 }).sumErrorBound;
+    plain.sums[name].forEach((v, i) => assert.ok(Math.abs(secure.sums[name][i] - v) <= bound, `${name}[${i}]: ${secure.sums[name][i]} vs ${v}`));
+  }
+});
+
+test('a plant behind the middleware refuses to answer a bare statistics task', async () => {
+  const out = await plainSummation.sum(federation(3, true), ['plant-0', 'plant-1', 'plant-2'], statisticsTask, { timeoutMs: 5000 });
+  assert.equal(out.contributors.length, 0);
+  assert.ok(out.failures.every((f) => f.failure.code === 'SECAGG_REQUIRED'));
+});
+
+test('plants dropping at every stage over the grid: the round completes with the survivors, and their weighted mean update', async () => {
+  const parameters = model().parameters.get();
+  const fitTask: FitTask = {
+    kind: 'fit', runId: 'run-f', round: 1,
+    config: { epochs: 1, batchSize: 8, learningRate: 0.05, optimizer: 'sgd', seed: 3 },
+    arrays: { parameters },
+  };
+  const ids = Array.from({ length: 8 }, (_, p) => `plant-${p}`);
+  // Reference: what each plant would send in the clear.
+  const plain = new Map<string, { update: Float64Array; n: number }>();
+  for await (const r of federation(8, false).send(ids, fitTask, { timeoutMs: 5000 })) if (r.ok) plain.set(r.plantId, { update: r.arrays.update!, n: r.numExamples });
+
+  const dropAt = { 'plant-1': secAggTaskKinds.share, 'plant-4': secAggTaskKinds.mask, 'plant-6': secAggTaskKinds.unmask };
+  const grid = federation(8, true, dropAt);
+  const exampleCap = 40;
+  const out = await secureSummation({ clipRange: 1, exampleCap, variant: 'secagg', entropy: seededEntropy('f') }).sum(grid, ids, fitTask, { timeoutMs: 2000 });
+  const contributors = ids.filter((p) => p !== 'plant-1' && p !== 'plant-4');
+  assert.deepEqual([...out.contributors], contributors);
+  assert.deepEqual(out.failures.map((f) => f.plantId).sort(), ['plant-1', 'plant-4', 'plant-6']);
+  let weight = 0;
+  const expected = new Float64Array(parameters.length);
+  for (const p of contributors) {
+    const { update, n } = plain.get(p)!;
+    const w = Math.min(1, n / exampleCap);
+    weight += w;
+    update.forEach((v, i) => (expected[i] += w * v));
+  }
+  assert.ok(Math.abs(out.sums.__weight[0] - weight) < 1e-6);
+  assert.equal(out.count, contributors.reduce((s, p) => s + plain.get(p)!.n, 0));
+  const tolerance = (contributors.length * 0.5) / new FixedPoint({ clipRange: 1, plants: 8 }).scale;
+  expected.forEach((v, i) => assert.ok(Math.abs(out.sums.update[i] - v) <= tolerance, `update[${i}]`));
+});
+
+test('too many dropouts abort the round with SECAGG_BELOW_THRESHOLD', async () => {
+  const grid = federation(5, true, { 'plant-0': secAggTaskKinds.mask, 'plant-1': secAggTaskKinds.mask, 'plant-2': secAggTaskKinds.mask });
+  await assert.rejects(
+    secureSummation({ clipRange: statsClip, variant: 'secagg' }).sum(grid, grid.plants(), statisticsTask, { timeoutMs: 1000 }),
+    (e) => isCrucibleError(e, 'SECAGG_BELOW_THRESHOLD'),
+  );
+});

@@ -1,0 +1,165 @@
+/**
+ * The configuration files of a deployment, parsed once at the edge by Zod: `federation.yaml` for the
+ * coordinator and `plant.yaml` for each plant. Errors name the file, the key path and what is
+ * allowed (`strategy.kind: Invalid option: expected one of "fedavg"|"fedprox"|…`).
+ *
+ * @example
+ * const config = await readConfigFile('federation.yaml', coordinatorConfigSchema);
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { keyPath } from '../data/schema.js';
+import { CrucibleError } from '../errors.js';
+import { activationNames } from '../nn/activation.js';
+
+const int = (min: number): z.ZodNumber => z.number().int().min(min);
+
+/** The federated model (identical on the coordinator and every plant). */
+export const modelConfigSchema = z
+  .object({
+    /** Layer widths input → output; the input width must equal the plant's feature count. */
+    widths: z.array(int(1)).min(2),
+    activation: z.enum(activationNames as [string, ...string[]]).default('tanh'),
+    /** Seed of the initial weights (the coordinator's initial global model). */
+    seed: int(0).default(0),
+  })
+  .strict();
+
+/** TLS files, or the explicit word `insecure` (tests and loopback only). */
+const serverTlsSchema = z.union([
+  z.literal('insecure'),
+  z.object({ ca: z.string(), cert: z.string(), key: z.string(), requireClientCertificate: z.boolean().default(true) }).strict(),
+]);
+
+export const strategyConfigSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('fedavg'), serverLearningRate: z.number().positive().optional() }).strict(),
+  z.object({ kind: z.literal('fedprox'), proximalMu: z.number().min(0), serverLearningRate: z.number().positive().optional() }).strict(),
+  ...(['fedadam', 'fedyogi', 'fedadagrad'] as const).map((kind) =>
+    z
+      .object({
+        kind: z.literal(kind),
+        serverLearningRate: z.number().positive().optional(),
+        beta1: z.number().min(0).max(1).optional(),
+        beta2: z.number().min(0).max(1).optional(),
+        tau: z.number().positive().optional(),
+      })
+      .strict(),
+  ),
+  z.object({ kind: z.literal('scaffold'), serverLearningRate: z.number().positive().optional() }).strict(),
+  z.object({ kind: z.literal('median'), serverLearningRate: z.number().positive().optional() }).strict(),
+  z.object({ kind: z.literal('trimmed-mean'), trimCount: int(0).optional(), serverLearningRate: z.number().positive().optional() }).strict(),
+  z.object({ kind: z.literal('krum'), byzantine: int(0), selected: int(1).optional(), serverLearningRate: z.number().positive().optional() }).strict(),
+]);
+export type StrategyConfig = z.infer<typeof strategyConfigSchema>;
+
+/** `federation.yaml`. */
+export const coordinatorConfigSchema = z
+  .object({
+    runId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/).default('run-1'),
+    listen: z.object({ host: z.string().default('127.0.0.1'), port: int(0).max(65535).default(7443) }).strict().default({ host: '127.0.0.1', port: 7443 }),
+    /** SQLite file of runs, rounds, checkpoints and the plant registry. */
+    store: z.string().default('crucible.db'),
+    tls: serverTlsSchema,
+    model: modelConfigSchema,
+    strategy: strategyConfigSchema.default({ kind: 'fedavg' }),
+    /** Personalization: evaluate after this many local fine-tuning steps per plant (0 = off). */
+    personalizationSteps: int(0).default(0),
+    rounds: int(1),
+    seed: int(0).default(0),
+    minPlants: int(1).default(1),
+    plantsPerRound: int(1).optional(),
+    evaluateEvery: int(0).default(1),
+    featureScaling: z.boolean().default(true),
+    training: z
+      .object({
+        epochs: int(1).default(1),
+        batchSize: int(1).default(32),
+        learningRate: z.number().positive().default(0.01),
+        optimizer: z.enum(['sgd', 'adam']).default('sgd'),
+        maxSteps: int(1).optional(),
+      })
+      .strict()
+      .default({ epochs: 1, batchSize: 32, learningRate: 0.01, optimizer: 'sgd' }),
+    timeouts: z
+      .object({ waitForPlantsMs: int(1).default(60_000), fitMs: int(1).default(120_000), evaluateMs: int(1).default(60_000) })
+      .strict()
+      .default({ waitForPlantsMs: 60_000, fitMs: 120_000, evaluateMs: 60_000 }),
+    straggler: z
+      .discriminatedUnion('kind', [z.object({ kind: z.literal('wait-for-all') }).strict(), z.object({ kind: z.literal('grace-after-quorum'), graceMs: int(0) }).strict()])
+      .default({ kind: 'wait-for-all' }),
+    maxMessageMiB: z.number().positive().max(2047).default(64),
+    heartbeatIntervalMs: int(50).default(5000),
+  })
+  .strict();
+export type CoordinatorConfig = z.infer<typeof coordinatorConfigSchema>;
+
+/** Where a plant's data comes from. */
+export const plantDataConfigSchema = z.discriminatedUnion('kind', [
+  /** A CSV file and its schema (crucible's plant-data format). */
+  z.object({ kind: z.literal('csv'), file: z.string(), schema: z.string() }).strict(),
+  /** Synthetic linear data drawn from a seed (demos and tests without files). */
+  z
+    .object({
+      kind: z.literal('synthetic'),
+      seed: int(0),
+      rows: int(2),
+      weights: z.array(z.number()).min(1),
+      featureStd: z.array(z.number().positive()).min(1),
+      featureMean: z.array(z.number()).optional(),
+      bias: z.number().optional(),
+      noiseStd: z.number().min(0).optional(),
+    })
+    .strict(),
+]);
+
+/** `plant.yaml`. */
+export const plantConfigSchema = z
+  .object({
+    /** `host:port` of the coordinator. */
+    coordinator: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port'),
+    /** File holding the plant's bearer token (written by `crucible enroll`). */
+    token: z.string(),
+    tls: z.union([
+      z.literal('insecure'),
+      z.object({ ca: z.string(), cert: z.string(), key: z.string(), serverName: z.string().optional() }).strict(),
+    ]),
+    model: modelConfigSchema,
+    data: plantDataConfigSchema,
+    validationFraction: z.number().gt(0).lt(1).default(0.2),
+    splitSeed: int(0).default(0),
+    mode: z.enum(['stream', 'poll']).default('stream'),
+  })
+  .strict();
+export type PlantConfig = z.infer<typeof plantConfigSchema>;
+
+/** Validates a parsed config object; CONFIG_INVALID lists every offending key of `source`. */
+export function parseConfig<T extends z.ZodType>(value: unknown, schema: T, source: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: keyPath(i.path), message: i.message }));
+  throw new CrucibleError('CONFIG_INVALID', `Invalid configuration ${source}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { file: source, issues });
+}
+
+/** Reads a YAML (or JSON) config file, validates it, and resolves its relative file paths against the file's folder. */
+export async function readConfigFile<T extends z.ZodType>(path: string, schema: T): Promise<z.infer<T>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new CrucibleError('CONFIG_INVALID', `Cannot read configuration ${path}: ${(e as Error).message}`, { file: path });
+  }
+  let value: unknown;
+  try {
+    value = YAML.parse(text, { prettyErrors: true });
+  } catch (e) {
+    throw new CrucibleError('CONFIG_INVALID', `Cannot parse configuration ${path}: ${(e as Error).message}`, { file: path });
+  }
+  return parseConfig(value, schema, path);
+}
+
+/** `file` relative to the folder of the config file `configPath` (absolute paths unchanged). */
+export function relativeTo(configPath: string, file: string): string {
+  return isAbsolute(file) ? file : resolve(dirname(configPath), file);
+}

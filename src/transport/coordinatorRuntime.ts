@@ -1,0 +1,145 @@
+/**
+ * A coordinator as one call: open the store, listen on gRPC with the registry's credentials, build
+ * the model and strategy from `federation.yaml`, and run (or resume) the round loop with SQLite
+ * checkpoints. `crucible coordinator` is this plus printing.
+ *
+ * @example
+ * const coordinator = await startCoordinator(config, { configPath: 'federation.yaml' });
+ * for await (const r of coordinator.rounds) console.log(r.round, r.evaluation?.weighted.rmse);
+ * await coordinator.close();
+ */
+import { readFileSync } from 'node:fs';
+import type { Grid } from '../federation/grid.js';
+import type { FederationEvent, RoundResult } from '../federation/round-result.js';
+import { runFederation } from '../federation/run.js';
+import type { Strategy } from '../federation/strategy.js';
+import { fedAdagrad, fedAdam, fedAvg, fedProx, fedYogi, krum, median, personalized, scaffold, trimmedMean } from '../federation/strategies/index.js';
+import { Mlp } from '../nn/mlp.js';
+import type { ActivationName } from '../nn/activation.js';
+import { SqliteRoundStore } from '../store/roundStore.js';
+import { CrucibleStore } from '../store/store.js';
+import { relativeTo, type CoordinatorConfig, type StrategyConfig } from './config.js';
+import { registryAuthenticator } from './credentials.js';
+import { GrpcGrid, type ServerSecurity, type TransportLogEntry } from './grpcGrid.js';
+
+export interface StartCoordinatorOptions {
+  /** Path of the config file: relative TLS and store paths are resolved against its folder. */
+  configPath?: string;
+  /** Override of `listen.port` (0 = any free port). */
+  port?: number;
+  log?: (entry: TransportLogEntry) => void;
+  onEvent?: (event: FederationEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunningCoordinator {
+  readonly grid: GrpcGrid;
+  readonly store: CrucibleStore;
+  readonly port: number;
+  /** The round loop; resumes after the last checkpoint of `runId`. Marks the run completed when it ends. */
+  readonly rounds: AsyncGenerator<RoundResult, void, undefined>;
+  close(): Promise<void>;
+}
+
+/** The strategy a config names. */
+export function strategyFromConfig(config: StrategyConfig): Strategy {
+  const { kind, ...options } = config;
+  switch (config.kind) {
+    case 'fedavg':
+      return fedAvg(options);
+    case 'fedprox':
+      return fedProx({ ...options, proximalMu: config.proximalMu });
+    case 'fedadam':
+      return fedAdam(options);
+    case 'fedyogi':
+      return fedYogi(options);
+    case 'fedadagrad':
+      return fedAdagrad(options);
+    case 'scaffold':
+      return scaffold(options);
+    case 'median':
+      return median(options);
+    case 'trimmed-mean':
+      return trimmedMean(options);
+    case 'krum':
+      return krum({ ...options, byzantine: config.byzantine });
+    default:
+      throw new RangeError(`strategyFromConfig: unknown strategy '${kind as string}'`);
+  }
+}
+
+export async function startCoordinator(config: CoordinatorConfig, options: StartCoordinatorOptions = {}): Promise<RunningCoordinator> {
+  const file = (p: string): string => (options.configPath === undefined ? p : relativeTo(options.configPath, p));
+  const store = CrucibleStore.open(config.store === ':memory:' ? ':memory:' : file(config.store));
+  const security: ServerSecurity =
+    config.tls === 'insecure'
+      ? { kind: 'insecure' }
+      : {
+          kind: 'tls',
+          caCertPem: readFileSync(file(config.tls.ca), 'utf8'),
+          certPem: readFileSync(file(config.tls.cert), 'utf8'),
+          keyPem: readFileSync(file(config.tls.key), 'utf8'),
+          requireClientCertificate: config.tls.requireClientCertificate,
+        };
+  const lastTouch = new Map<string, number>();
+  const grid = await GrpcGrid.listen({
+    security,
+    host: config.listen.host,
+    port: options.port ?? config.listen.port,
+    authenticator: registryAuthenticator(store.plants, { requireClientCertificate: security.kind === 'tls' && security.requireClientCertificate !== false }),
+    maxMessageBytes: Math.round(config.maxMessageMiB * 1024 * 1024),
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    log: options.log,
+    onPlantSeen: (plantId) => {
+      // `crucible status` shows last-seen times; one write per plant per second is plenty.
+      const now = Date.now();
+      if (now - (lastTouch.get(plantId) ?? 0) < 1000) return;
+      lastTouch.set(plantId, now);
+      store.plants.touch(plantId, new Date(now));
+    },
+  });
+  store.createRun({ id: config.runId, config });
+  const model = new Mlp({ widths: config.model.widths, activation: config.model.activation as ActivationName, seed: config.model.seed });
+  let strategy = strategyFromConfig(config.strategy);
+  if (config.personalizationSteps > 0) {
+    strategy = personalized(strategy, { fineTuneSteps: config.personalizationSteps, learningRate: config.training.learningRate, batchSize: config.training.batchSize });
+  }
+  const loop = runFederation(grid as Grid, strategy, {
+    runId: config.runId,
+    rounds: config.rounds,
+    seed: config.seed,
+    initialParameters: model.parameters.get(),
+    training: config.training,
+    minPlants: config.minPlants,
+    plantsPerRound: config.plantsPerRound,
+    evaluateEvery: config.evaluateEvery,
+    featureScaling: config.featureScaling,
+    timeouts: config.timeouts,
+    straggler: config.straggler,
+    store: new SqliteRoundStore(store, { runConfig: config }),
+    onEvent: options.onEvent,
+    signal: options.signal,
+  });
+  async function* rounds(): AsyncGenerator<RoundResult, void, undefined> {
+    try {
+      yield* loop;
+      store.setRunStatus(config.runId, 'completed');
+    } catch (e) {
+      store.setRunStatus(config.runId, 'failed');
+      throw e;
+    }
+  }
+  let closed = false;
+  return {
+    grid,
+    store,
+    port: grid.port,
+    rounds: rounds(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await grid.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * A plant as one call: read its token, credentials and data (a CSV with its schema, or synthetic
+ * rows from a seed), build its pipeline with `createPlant`, and keep it connected to the coordinator
+ * with `connectPlant`. `crucible plant` is this plus printing. Data never leaves this process: only
+ * the replies the pipeline produces (updates, evaluation sums, feature sums) do.
+ *
+ * @example
+ * const plant = await startPlant(config, { configPath: 'plant.yaml', onEvent: console.log });
+ * await plant.connection.closed;
+ */
+import { readFileSync } from 'node:fs';
+import { buildFeatures } from '../data/features.js';
+import { readPlantCsv } from '../data/read-csv.js';
+import { readPlantSchema } from '../data/schema.js';
+import { CrucibleError } from '../errors.js';
+import { createPlant, type PlantData, type PlantMiddleware } from '../federation/plant.js';
+import { linearPlants } from '../federation/synthetic.js';
+import type { ActivationName } from '../nn/activation.js';
+import { Mlp } from '../nn/mlp.js';
+import { Tensor } from '../tensor/tensor.js';
+import { relativeTo, type PlantConfig } from './config.js';
+import { connectPlant, type ClientSecurity, type PlantConnection, type PlantConnectionEvent } from './plantConnection.js';
+
+export interface StartPlantOptions {
+  /** Path of the config file: relative paths in it are resolved against its folder. */
+  configPath?: string;
+  /** Replaces `data` with this CSV and schema (the CLI's --data/--schema). */
+  data?: { file: string; schema: string };
+  /** Privacy middleware (DP clipping/noise, secure-aggregation masking), outermost first. */
+  middleware?: readonly PlantMiddleware[];
+  /** Extra task handlers by kind (e.g. secure-aggregation stages). */
+  handlers?: Parameters<typeof createPlant>[0]['handlers'];
+  onEvent?: (event: PlantConnectionEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunningPlant {
+  readonly plantId: string;
+  readonly numTrainExamples: number;
+  readonly connection: PlantConnection;
+}
+
+/** Loads a plant's rows as model inputs x and targets y. */
+export async function loadPlantData(config: PlantConfig['data'], resolvePath: (p: string) => string = (p) => p): Promise<PlantData> {
+  if (config.kind === 'synthetic') {
+    const { kind, seed, ...spec } = config;
+    return linearPlants([spec], { seed })[0];
+  }
+  const schema = await readPlantSchema(resolvePath(config.schema));
+  const dataset = await readPlantCsv(resolvePath(config.file), schema);
+  const table = buildFeatures(dataset);
+  return {
+    x: new Tensor(table.rows, table.names.length, table.x),
+    y: new Tensor(table.rows, table.targets.length, table.y),
+  };
+}
+
+export async function startPlant(config: PlantConfig, options: StartPlantOptions = {}): Promise<RunningPlant> {
+  const file = (p: string): string => (options.configPath === undefined ? p : relativeTo(options.configPath, p));
+  const source = options.configPath ?? '(plant config)';
+  let token: string;
+  try {
+    token = readFileSync(file(config.token), 'utf8').trim();
+  } catch (e) {
+    throw new CrucibleError('CONFIG_INVALID', `${source}: cannot read the token file '${config.token}': ${(e as Error).message}`, { file: source, key: 'token' });
+  }
+  const plantId = token.split('.')[0] ?? '';
+  const data = await loadPlantData(options.data === undefined ? config.data : { kind: 'csv', ...options.data }, options.data === undefined ? file : (p) => p);
+  const widths = config.model.widths;
+  if (data.x.cols !== widths[0] || data.y.cols !== widths[widths.length - 1]) {
+    throw new CrucibleError(
+      'CONFIG_INVALID',
+      `${source}: model.widths [${widths.join(', ')}] must start with the data's ${data.x.cols} features and end with its ${data.y.cols} targets`,
+      { file: source, key: 'model.widths' },
+    );
+  }
+  const plant = createPlant({
+    plantId,
+    data,
+    validationFraction: config.validationFraction,
+    splitSeed: config.splitSeed,
+    model: () => new Mlp({ widths, activation: config.model.activation as ActivationName, seed: config.model.seed }),
+    middleware: options.middleware,
+    handlers: options.handlers,
+  });
+  const security: ClientSecurity =
+    config.tls === 'insecure'
+      ? { kind: 'insecure' }
+      : {
+          kind: 'tls',
+          caCertPem: readFileSync(file(config.tls.ca), 'utf8'),
+          certPem: readFileSync(file(config.tls.cert), 'utf8'),
+          keyPem: readFileSync(file(config.tls.key), 'utf8'),
+          serverName: config.tls.serverName,
+        };
+  const connection = connectPlant(plant.handle, {
+    address: config.coordinator,
+    token,
+    security,
+    mode: config.mode,
+    signal: options.signal,
+    onEvent: options.onEvent,
+  });
+  return { plantId, numTrainExamples: plant.numTrainExamples, connection };
+}
