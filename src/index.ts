@@ -28,3 +28,6 @@ export { decodeModel, encodeModel } from './nn/serialize.js';
 export { exportTfjsModel, loadModel, saveModel } from './nn/save.js';
 export { toTfjsLayersModel, type TfjsExportOptions, type TfjsModelJson, type TfjsWeightSpec } from './nn/tfjs-export.js';
 export * from './data/index.js';
+export * from './process/index.js';
+// federation (core: messages, grid seam, plant pipeline, strategies, round loop)
+export * from './federation/index.js';

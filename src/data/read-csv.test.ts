@@ -172,6 +172,13 @@ describe('reading plant CSV', () => {
     assert.match(message, /row 1 \(line 2\), column 't': "2024-02-30T00:00:00Z" is not a valid date and time/);
   });
 
+  it("reads and writes the schema's delimiter, so a decimal-comma locale's ';' files work", () => {
+    const ds = parsePlantCsv('t;F;T;x\n0;1.5;300;0.1\n', schema({ delimiter: ';' }));
+    assert.deepEqual([...ds.columns.F], [1.5]);
+    const { message } = invalid(() => parsePlantCsv('t;F;T;x\n0;1,5;300;0.1\n', schema({ delimiter: ';' }), { file: 'a.csv' }));
+    assert.match(message, /row 1 \(line 2\), column 'F': "1,5" is not a number/);
+  });
+
   it('makes time from the sampling interval when the schema has no time column', () => {
     const ds = parsePlantCsv('F,T,x\n1,300,0.1\n2,300,0.1\n', schema({ time: undefined, samplingInterval: 30 }));
     assert.deepEqual([...ds.time], [0, 30]);

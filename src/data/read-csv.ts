@@ -16,7 +16,7 @@ import type { PlantDataset } from './dataset.js';
 import type { PlantSchema } from './schema.js';
 
 export interface ReadCsvOptions {
-  /** Field separator. Default ','. */
+  /** Field separator. Default: the schema's `delimiter`. */
   delimiter?: string;
   /** Stop and report after this many problems. Default 20. */
   maxErrors?: number;
@@ -74,7 +74,7 @@ class CsvSink {
  */
 export function parsePlantCsv(text: string, schema: PlantSchema, options: ReadCsvOptions & { file?: string } = {}): PlantDataset {
   const file = options.file ?? '(csv text)';
-  const tokenizer = new CsvTokenizer({ file, delimiter: options.delimiter });
+  const tokenizer = new CsvTokenizer({ file, delimiter: options.delimiter ?? schema.delimiter });
   const sink = new CsvSink(schema, file, options);
   sink.take(tokenizer.push(text));
   sink.take(tokenizer.end());
@@ -86,7 +86,7 @@ export function parsePlantCsv(text: string, schema: PlantSchema, options: ReadCs
  * file, row, line and column of the first problems found.
  */
 export async function readPlantCsv(path: string, schema: PlantSchema, options: ReadCsvOptions = {}): Promise<PlantDataset> {
-  const tokenizer = new CsvTokenizer({ file: path, delimiter: options.delimiter });
+  const tokenizer = new CsvTokenizer({ file: path, delimiter: options.delimiter ?? schema.delimiter });
   const sink = new CsvSink(schema, path, options);
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 });
   try {

@@ -95,6 +95,12 @@ export const plantSchemaSchema = z
     missingTokens: z.array(z.string()).default(['NaN', 'nan', 'NA', 'null']),
     /** `reject` fails on a value outside [min, max]; `missing` treats it as missing (then the missing policy applies). */
     outOfBounds: z.enum(['reject', 'missing']).default('reject'),
+    /** CSV field separator (e.g. ';' for logs exported with a decimal-comma locale). Default ','. */
+    delimiter: z
+      .string()
+      .length(1)
+      .refine((d) => !/["\r\n]/.test(d), 'a delimiter cannot be a quote or line break')
+      .default(','),
     /** Columns present in the file that are deliberately not read. Any other extra column is an error. */
     ignoreColumns: z.array(columnName).default([]),
     features: featureSpecSchema.optional(),

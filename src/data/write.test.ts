@@ -50,6 +50,15 @@ describe('writing plant data', () => {
     assert.equal(header, 'time_s,F B,"T,R","x""P"""');
   });
 
+  it('writes with the schema delimiter', async () => {
+    const semi = plantSchema({ ...schema, delimiter: ';' });
+    const ds = datasetFromColumns(semi, { 'F B': [1], 'T,R': [300], 'x"P"': [0.5] }, { time: [0] });
+    const dir = await mkdtemp(join(tmpdir(), 'crucible-write-'));
+    await writePlantCsv(join(dir, 'a.csv'), ds);
+    assert.equal(await readFile(join(dir, 'a.csv'), 'utf8'), 'time_s;F B;T,R;"x""P"""\n0;1;300;0.5\n');
+    assert.deepEqual((await readPlantCsv(join(dir, 'a.csv'), semi)).columns, ds.columns);
+  });
+
   it('writes iso8601 time as timestamps that read back to the millisecond', async () => {
     const isoSchema = plantSchema({ ...schema, time: { column: 'ts', format: 'iso8601' } });
     const ds = datasetFromColumns(isoSchema, { 'F B': [1, 2], 'T,R': [300, 301], 'x"P"': [0, 1] }, { time: [1.7e9, 1.7e9 + 10.5] });

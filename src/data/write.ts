@@ -52,14 +52,15 @@ export function* plantCsvLines(dataset: PlantDataset): Generator<string> {
   const names = [...dataset.inputs, ...dataset.outputs];
   const timeSpec = schema.time;
   const header = timeSpec ? [timeSpec.column, ...names] : names;
-  yield `${header.map((h) => csvField(h)).join(',')}\n`;
+  const d = schema.delimiter;
+  yield `${header.map((h) => csvField(h, d)).join(d)}\n`;
   const columns = names.map((n) => dataset.columns[n]);
   for (let i = 0; i < dataset.length; i++) {
     const cells: string[] = [];
     if (timeSpec) cells.push(timeSpec.format === 'iso8601' ? isoTimestamp(dataset.time[i]) : String(dataset.time[i]));
     // String(x) is the shortest text that reads back to the same float64, so the file round-trips exactly.
     for (const c of columns) cells.push(String(c[i]));
-    yield `${cells.join(',')}\n`;
+    yield `${cells.join(d)}\n`;
   }
 }
 

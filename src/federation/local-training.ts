@@ -48,7 +48,8 @@ export function trainLocally(model: Model, x: Tensor, y: Tensor, config: LocalTr
   const optimizer = config.optimizer === 'adam' ? new Adam(params, { lr: config.learningRate }) : new Sgd(params, { lr: config.learningRate });
   const history = fit(model, data.x, data.y, {
     epochs, batchSize, optimizer, seed: options.seed, loss: 'mse', onGradient: options.onGradient,
-    shuffle: data.x !== x ? false : true,
+    // The step rows are already drawn in shuffled order.
+    shuffle: data.x === x,
   });
   return { steps: history.steps, lastEpochLoss: history.epochLoss[history.epochLoss.length - 1] };
 }

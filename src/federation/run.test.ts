@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { isCrucibleError } from '../errors.js';
+import { failureReply } from './messages.js';
 import type { GridEvent } from './grid.js';
 import type { InMemoryGrid } from './in-memory-grid.js';
 import type { PlantMiddleware } from './plant.js';
@@ -166,6 +168,34 @@ describe('runFederation', () => {
     assert.ok(last.weighted.r2 > 0.9, `r2 ${last.weighted.r2}`);
     assert.ok(Math.abs(last.weighted.rmse - Math.sqrt(last.weighted.mse)) < 1e-12);
     for (const m of Object.values(last.perPlant)) assert.ok(m.numExamples === 15 && m.r2 > 0.8);
+  });
+});
+
+describe('aggregation under any dropout set', () => {
+  it('a round with some plants failing ends exactly as a round among the survivors alone, or without quorum', async () => {
+    const specs = [spec, { ...spec, weights: [0, 1] }, { ...spec, featureStd: [3, 0.5] }, { ...spec, bias: -1 }, spec];
+    const failWhen = (failing: Set<string>): ((id: string) => PlantMiddleware[]) => (id) =>
+      failing.has(id) ? [(next) => async (task) => (task.kind === 'fit' ? failureReply(task, id, { code: 'PLANT_TASK_FAILED', message: 'down' }) : next(task))] : [];
+    await fc.assert(
+      fc.asyncProperty(fc.subarray([0, 1, 2, 3, 4]), async (down) => {
+        const failing = new Set(down.map((i) => `plant-${i}`));
+        const fed = linearFederation(specs, { seed: 6, middleware: failWhen(failing) });
+        const run = all(runFederation(fed.grid, fedAvg(), options(fed.initial, { rounds: 1, minPlants: 2, evaluateEvery: 0 })));
+        const survivors = fed.plantIds.filter((id) => !failing.has(id));
+        if (survivors.length < 2) {
+          await assert.rejects(run, (e) => isCrucibleError(e, 'QUORUM_NOT_REACHED'));
+          return;
+        }
+        const [r] = await run;
+        assert.deepEqual(r.participants, survivors);
+        assert.deepEqual(r.dropped.map((d) => d.plantId), [...failing].sort());
+        const alone = linearFederation(specs, { seed: 6 });
+        for (const id of failing) alone.grid.disconnect(id);
+        const [reference] = await all(runFederation(alone.grid, fedAvg(), options(alone.initial, { rounds: 1, minPlants: 2, evaluateEvery: 0 })));
+        assert.deepEqual(r.globalParameters, reference.globalParameters);
+      }),
+      { numRuns: 20 },
+    );
   });
 });
 

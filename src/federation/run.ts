@@ -106,6 +106,7 @@ export async function* runFederation(grid: Grid, strategy: Strategy, options: Fe
     if (signal?.aborted) return;
     const started = performance.now();
     const available = await waitForQuorum(grid, round, options, emit);
+    if (signal?.aborted) return;
     if (options.featureScaling && scaling === undefined) {
       const out = await federatedScaling(grid, available, { runId, timeoutMs: options.timeouts.evaluateMs, summation: options.summation, minPlants: options.minPlants, signal });
       scaling = out.scaling;
@@ -217,6 +218,11 @@ function checkOptions(o: FederationOptions): void {
   if (o.plantsPerRound !== undefined && (!Number.isInteger(o.plantsPerRound) || o.plantsPerRound < o.minPlants)) {
     throw new RangeError(`${where}: plantsPerRound must be an integer ≥ minPlants (${o.minPlants}), got ${o.plantsPerRound}`);
   }
+  const t = o.training;
+  if (!Number.isInteger(t.epochs) || t.epochs < 1) throw new RangeError(`${where}: training.epochs must be a positive integer, got ${t.epochs}`);
+  if (!Number.isInteger(t.batchSize) || t.batchSize < 1) throw new RangeError(`${where}: training.batchSize must be a positive integer, got ${t.batchSize}`);
+  if (!(t.learningRate > 0 && Number.isFinite(t.learningRate))) throw new RangeError(`${where}: training.learningRate must be a positive number, got ${t.learningRate}`);
+  if (t.optimizer !== 'sgd' && t.optimizer !== 'adam') throw new RangeError(`${where}: training.optimizer must be 'sgd' or 'adam', got '${String(t.optimizer)}'`);
   for (const [k, v] of Object.entries(o.timeouts)) {
     if (!(v > 0)) throw new RangeError(`${where}: timeouts.${k} must be positive, got ${v}`);
   }

@@ -16,6 +16,7 @@ import { Mlp } from '../nn/mlp.js';
 import { noGrad } from '../tensor/autodiff.js';
 import { div, sub } from '../tensor/ops/index.js';
 import { Tensor } from '../tensor/tensor.js';
+import { type FineTuneOptions, type SteadyStateCases, fineTune } from './finetune.js';
 import type { Flowsheet } from './flowsheet.js';
 import { type SurrogateTrainingData, SurrogateFlowsheet } from './surrogate-flowsheet.js';
 import { type Standardization, type SurrogateOptions, UnitSurrogate } from './surrogate.js';
@@ -109,4 +110,33 @@ export async function trainSurrogatesFederated(flowsheet: Flowsheet, plants: rea
   const productNames = Object.keys(plants[0].data.products);
   const products = Object.fromEntries(productNames.map((n) => [n, pooledStandardization(plants.map((p) => p.data.products[n]))]));
   return new SurrogateFlowsheet(flowsheet, surrogates, { tear: tears, products });
+}
+
+export interface FederatedFineTuneOptions extends FineTuneOptions {
+  /** FedAvg rounds; each plant runs `steps` fine-tuning steps per round on its own data. Default 5. */
+  rounds?: number;
+}
+
+/**
+ * End-to-end fine-tuning across plants: each round every plant fine-tunes the current unit models on
+ * its own steady states (`fineTune`), and the weights are averaged, weighted by the plants' case
+ * counts (FedAvg, McMahan et al., AISTATS 2017). In-process: the flowsheet as a whole is not a
+ * `Model` the round loop can ship, so this loop plays the coordinator itself.
+ */
+export function fineTuneFederated(sf: SurrogateFlowsheet, plants: readonly { plantId: string; data: SteadyStateCases }[], options: FederatedFineTuneOptions = {}): void {
+  const rounds = options.rounds ?? 5;
+  const total = plants.reduce((n, p) => n + p.data.tears.rows, 0);
+  for (let round = 0; round < rounds; round++) {
+    const global = sf.snapshot();
+    const sum = global.map((w) => new Float64Array(w.length));
+    plants.forEach((p, k) => {
+      sf.load(global);
+      fineTune(sf, p.data, { ...options, seed: (options.seed ?? 0) * 7919 + round * 101 + k });
+      const weight = p.data.tears.rows / total;
+      sf.snapshot().forEach((w, u) => {
+        for (let i = 0; i < w.length; i++) sum[u][i] += weight * w[i];
+      });
+    });
+    sf.load(sum);
+  }
 }

@@ -14,12 +14,15 @@ import type { Tensor } from '../tensor/tensor.js';
 
 /**
  * - `identity`: value = raw (unbounded: offsets, linear coefficients).
+ * - `scaled`: value = scale·raw (unbounded, for a parameter whose natural size is far from 1, e.g.
+ *   a melting energy of ~400 kWh/t with scale 100: the optimizer then moves numbers of order 1).
  * - `positive`: value = softplus(raw) = log(1 + e^raw) (roughly linear far from 0: heat-transfer coefficients).
  * - `log`: value = e^raw (scale parameters spanning decades: pre-exponential factors, rate constants).
  * - `bounded`: value = lo + (hi − lo)·sigmoid(raw) (efficiencies, yields, fractions).
  */
 export type ParameterTransform =
   | { readonly kind: 'identity' }
+  | { readonly kind: 'scaled'; readonly scale: number }
   | { readonly kind: 'positive' }
   | { readonly kind: 'log' }
   | { readonly kind: 'bounded'; readonly lo: number; readonly hi: number };
@@ -29,8 +32,11 @@ export function checkTransform(t: ParameterTransform, where: string): void {
   if (t.kind === 'bounded' && !(Number.isFinite(t.lo) && Number.isFinite(t.hi) && t.lo < t.hi)) {
     throw new RangeError(`${where}: bounded transform needs finite lo < hi, got [${t.lo}, ${t.hi}]`);
   }
-  if (!['identity', 'positive', 'log', 'bounded'].includes(t.kind)) {
-    throw new RangeError(`${where}: unknown transform '${String((t as { kind: unknown }).kind)}': expected identity, positive, log or bounded`);
+  if (t.kind === 'scaled' && !(Number.isFinite(t.scale) && t.scale !== 0)) {
+    throw new RangeError(`${where}: scaled transform needs a finite, nonzero scale, got ${t.scale}`);
+  }
+  if (!['identity', 'scaled', 'positive', 'log', 'bounded'].includes(t.kind)) {
+    throw new RangeError(`${where}: unknown transform '${String((t as { kind: unknown }).kind)}': expected identity, scaled, positive, log or bounded`);
   }
 }
 
@@ -39,6 +45,8 @@ export function applyTransform(t: ParameterTransform, raw: Tensor): Tensor {
   switch (t.kind) {
     case 'identity':
       return raw;
+    case 'scaled':
+      return mul(raw, t.scale);
     case 'positive':
       return softplus(raw);
     case 'log':
@@ -53,6 +61,8 @@ export function transformValue(t: ParameterTransform, raw: number): number {
   switch (t.kind) {
     case 'identity':
       return raw;
+    case 'scaled':
+      return t.scale * raw;
     case 'positive':
       return raw > 0 ? raw + Math.log1p(Math.exp(-raw)) : Math.log1p(Math.exp(raw));
     case 'log':
@@ -71,6 +81,8 @@ export function toRaw(t: ParameterTransform, value: number, where = 'parameter')
   switch (t.kind) {
     case 'identity':
       return value;
+    case 'scaled':
+      return value / t.scale;
     case 'positive':
       if (!(value > 0)) throw new RangeError(`${where}: a 'positive' parameter needs a value > 0, got ${value}`);
       // softplus⁻¹(v) = log(e^v − 1), written as v + log(1 − e^−v) for large v.

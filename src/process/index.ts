@@ -2,7 +2,8 @@
  * First-principles plant simulators, their true optima, and seeded fleets of heterogeneous plants.
  * Pure code: nothing here reads files, opens sockets or prints.
  */
-export { type PlantDataset, type ProcessName, datasetRows } from './dataset.js';
+// Public name SimulatedDataset: data/ exports its own PlantDataset (a dataset read from files).
+export { type PlantDataset as SimulatedDataset, type ProcessName, datasetRows } from './dataset.js';
 export {
   scenario,
   scenarioFromConfigs,

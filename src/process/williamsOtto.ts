@@ -99,6 +99,44 @@ export function williamsOttoBalances(
 }
 
 /**
+ * The balances of A, B, C, P (E and G follow explicitly) in the unknowns y = (xA, xB, xC, xP), with
+ * their analytic Jacobian (row-major 4×4) — what the steady-state Newton solve uses. Exposed for the
+ * finite-difference check of the Jacobian.
+ *
+ * @example
+ * const { residual, jacobian } = williamsOttoReducedSystem(nominalWilliamsOtto, 4.5, 85);
+ */
+export function williamsOttoReducedSystem(
+  p: WilliamsOttoParameters,
+  feedBKgPerS: number,
+  temperatureC: number,
+): { residual: (y: Float64Array, f: Float64Array) => void; jacobian: (y: Float64Array, J: Float64Array) => void } {
+  const [k1, k2, k3] = rateConstants(p, temperatureC);
+  const FA = p.feedAKgPerS;
+  const FR = FA + feedBKgPerS;
+  const W = p.holdupKg;
+  const a1 = k1 * W, a2 = k2 * W, a3 = k3 * W;
+  return {
+    residual: (y, f) => {
+      const r1 = a1 * y[0] * y[1], r2 = a2 * y[1] * y[2], r3 = a3 * y[2] * y[3];
+      f[0] = FA - FR * y[0] - r1;
+      f[1] = feedBKgPerS - FR * y[1] - r1 - r2;
+      f[2] = -FR * y[2] + 2 * r1 - 2 * r2 - r3;
+      f[3] = -FR * y[3] + r2 - 0.5 * r3;
+    },
+    jacobian: (y, J) => {
+      const [xA, xB, xC, xP] = [y[0], y[1], y[2], y[3]];
+      J.set([
+        -FR - a1 * xB, -a1 * xA, 0, 0,
+        -a1 * xB, -FR - a1 * xA - a2 * xC, -a2 * xB, 0,
+        2 * a1 * xB, 2 * a1 * xA - 2 * a2 * xC, -FR - 2 * a2 * xB - a3 * xP, -a3 * xC,
+        0, a2 * xC, a2 * xB - 0.5 * a3 * xP, -FR - 0.5 * a3 * xC,
+      ]);
+    },
+  };
+}
+
+/**
  * Solves the steady-state mass balances for (F_B [kg/s], T_R [°C]) and evaluates profit and
  * constraints. A, B, C, P are solved by Newton (analytic Jacobian, pseudo-transient fallback);
  * E and G then follow explicitly. Residuals are verified to 1e-12 of F_R.
@@ -120,23 +158,9 @@ export function williamsOttoSteadyState(
   const FR = FA + feedBKgPerS;
   const W = p.holdupKg;
   const a1 = k1 * W, a2 = k2 * W, a3 = k3 * W;
-  // Unknowns y = (xA, xB, xC, xP).
-  const residual = (y: Float64Array, f: Float64Array): void => {
-    const r1 = a1 * y[0] * y[1], r2 = a2 * y[1] * y[2], r3 = a3 * y[2] * y[3];
-    f[0] = FA - FR * y[0] - r1;
-    f[1] = feedBKgPerS - FR * y[1] - r1 - r2;
-    f[2] = -FR * y[2] + 2 * r1 - 2 * r2 - r3;
-    f[3] = -FR * y[3] + r2 - 0.5 * r3;
-  };
-  const jacobian = (y: Float64Array, J: Float64Array): void => {
-    const [xA, xB, xC, xP] = [y[0], y[1], y[2], y[3]];
-    J.set([
-      -FR - a1 * xB, -a1 * xA, 0, 0,
-      -a1 * xB, -FR - a1 * xA - a2 * xC, -a2 * xB, 0,
-      2 * a1 * xB, 2 * a1 * xA - 2 * a2 * xC, -FR - 2 * a2 * xB - a3 * xP, -a3 * xC,
-      0, a2 * xC, a2 * xB - 0.5 * a3 * xP, -FR - 0.5 * a3 * xC,
-    ]);
-  };
+  const reduced = williamsOttoReducedSystem(p, feedBKgPerS, temperatureC);
+  const residual = reduced.residual;
+  const jacobian = reduced.jacobian;
   // Initial guess: the nominal-optimum neighbourhood, scaled by feed split.
   const y0 = Float64Array.of(0.3 * FA / FR, 0.5 * feedBKgPerS / FR, 0.03, 0.1);
   const scale = new Float64Array(4).fill(FR);

@@ -23,7 +23,7 @@ test('the constrained optimum sits on x_G = 0.08, is feasible, and beats every f
     }
   }
   assert.ok(opt.profit >= bestGrid - 1e-9, `grid ${bestGrid} beats optimum ${opt.profit}`);
-  assert.ok(opt.profit - bestGrid < 0.2, 'grid within a cell of the optimum');
+  assert.ok(opt.profit - bestGrid < 0.5, `grid best ${bestGrid} not within a cell (0.5 $/s) of the optimum ${opt.profit}`);
   assert.ok(opt.profit < 190.98, 'constraints cost profit');
 });
 

@@ -3,8 +3,8 @@
  * Graziani, Rizzo & Xibilia, "Soft Sensors for Monitoring and Control of Industrial Processes",
  * Springer 2007): 2394 consecutive samples of seven inputs u1..u7 and the butane content y, which
  * a gas chromatograph far downstream reports with a long delay. The series is cut by time into
- * three "plants" (consecutive operating periods); each is split by time into train and test
- * blocks with a gap of the max lag. A model of y on the current inputs only (static) is compared
+ * three "plants" (consecutive operating periods); each is split by time into train, validation
+ * (early stopping) and test blocks with gaps of the max lag. A model of y on the current inputs only (static) is compared
  * with the same model on lagged inputs, by R² on the held-out test blocks — per plant (each plant
  * trains on its own data) and pooled (one model on all plants' training blocks, scaled with the
  * global statistics aggregated from per-plant sums, as a federation would).

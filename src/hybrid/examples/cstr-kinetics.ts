@@ -45,14 +45,14 @@ export interface CstrKineticsModelOptions {
   readonly initialRateAtReference?: readonly [number, number, number];
   /** Initial activation temperatures E/R [K]. Default [8000, 8000, 8000]. */
   readonly initialActivationTemperatureK?: readonly [number, number, number];
-  /** Bounds of E/R [K]. Default [3000, 20000]. */
+  /** Bounds of E/R [K]. Default [0, 40000]. */
   readonly activationBoundsK?: readonly [number, number];
 }
 
 /** The hybrid model: inputs [D, cA0, T] → outputs [cA, cB] (steady state). All parameters shared. */
 export function vanDeVusseKineticsModel(options: CstrKineticsModelOptions): HybridModel {
   const inverseReference = 1 / (options.referenceTemperatureC + KELVIN);
-  const [eLo, eHi] = options.activationBoundsK ?? [3000, 20000];
+  const [eLo, eHi] = options.activationBoundsK ?? [0, 40000];
   return new HybridModel({
     inputSize: 3,
     outputSize: 2,
@@ -140,9 +140,12 @@ export function cstrSteadyStateData(plant: CstrKineticsPlant, options: { seed: n
     const setpoint = rng.uniform(plant.temperatureBandC[0], plant.temperatureBandC[1]);
     const cA0 = (plant.feedConcentration ?? 5.1) * (1 + rng.uniform(-0.03, 0.03));
     const inputs = (Qk: number) => ({ dilutionPerH: D, jacketDutyKJPerH: Qk, feedConcentration: cA0, feedTemperatureC: plant.feedTemperatureC });
-    const Qk = bracketRoot((q) => vanDeVusseSteadyState(p, inputs(q)).temperatureC - setpoint, -30000, 30000, 1e-10);
-    if (Qk === null) throw new RangeError(`cstrSteadyStateData '${plant.plantId}': no jacket duty in [-30000, 30000] kJ/h holds T = ${setpoint.toFixed(1)} °C at D = ${D.toFixed(1)} 1/h`);
-    const s = vanDeVusseSteadyState(p, inputs(Qk));
+    // Start Newton near the controlled state, so it converges to the steady state at this setpoint.
+    const initialGuess = [2, 1, setpoint, setpoint];
+    const steady = (q: number) => vanDeVusseSteadyState(p, inputs(q), { initialGuess });
+    const Qk = bracketRoot((q) => steady(q).temperatureC - setpoint, -12000, 8000, 1e-10);
+    if (Qk === null) throw new RangeError(`cstrSteadyStateData '${plant.plantId}': no jacket duty in [-12000, 8000] kJ/h holds T = ${setpoint.toFixed(1)} °C at D = ${D.toFixed(1)} 1/h`);
+    const s = steady(Qk);
     x.data.set([D, cA0, s.temperatureC + rng.normal(0, tNoise)], i * 3);
     trueY.data.set([s.cA, s.cB], i * 2);
     y.data.set([s.cA + rng.normal(0, cNoise), s.cB + rng.normal(0, cNoise)], i * 2);

@@ -59,7 +59,7 @@ export class BudgetGuard {
   }
 
   /** Records that `round` ran `event`. */
-  commit(round: number, event: PrivacyEvent, extra: Partial<Pick<PrivacyLedgerEntry, 'mechanism' | 'plant'>> = {}): void {
-    this.ledger.append({ round, level: this.scope.level, plant: this.scope.plant, ...extra, noiseMultiplier: event.noiseMultiplier, samplingRate: event.samplingRate, steps: event.steps });
+  commit(round: number, event: PrivacyEvent, extra: { label?: string; plant?: string } = {}): void {
+    this.ledger.append({ ...event, round, level: this.scope.level, plant: this.scope.plant, ...extra });
   }
 }

@@ -93,7 +93,7 @@ export function dpFedAvg(inner: Strategy, options: DpFedAvgOptions): Strategy {
       const numExamples = results.reduce((s, r) => s + r.numExamples, 0);
       const noisy: FitReply = { ...results[0], plantId: 'dp-aggregate', numExamples, metrics: {}, arrays: { update: mean } };
       const out = inner.aggregateFit({ round, parameters, state, results: [noisy] });
-      options.guard?.commit(round, event, { mechanism: 'dp-fedavg' });
+      options.guard?.commit(round, event, { label: 'dp-fedavg' });
       return {
         ...out,
         state: withClip(out.state, nextClip),

@@ -12,15 +12,15 @@
 import { type PrivacyEvent, RdpAccountant, type RdpAccountantOptions } from './accountant.js';
 
 /** One privacy-spending release. */
-export interface PrivacyLedgerEntry extends PrivacyEvent {
+export type PrivacyLedgerEntry = PrivacyEvent & {
   readonly round: number;
   /** 'client': protects a plant's whole contribution; 'sample': protects one record of a plant. */
   readonly level: 'client' | 'sample';
   /** For sample-level entries: the plant whose records are protected. */
   readonly plant?: string;
   /** Free-form description (e.g. 'dp-fedavg', 'distributed-dp', 'dp-sgd'). */
-  readonly mechanism?: string;
-}
+  readonly label?: string;
+};
 
 export interface PrivacyLedger {
   append(entry: PrivacyLedgerEntry): void;

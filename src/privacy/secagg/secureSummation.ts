@@ -37,6 +37,8 @@ import {
 export interface SecureSummationOptions {
   /** Largest |value| per coordinate of a plant's array (after weighting), one for all or per array name. */
   clipRange: number | Readonly<Record<string, number>>;
+  /** Fixed-point scale per array (levels per unit), e.g. 1/γ for distributed DP. Default: the largest power of two the bit budget allows. */
+  scale?: Readonly<Record<string, number>>;
   /** McMahan et al. 2018 capped weights: w = min(1, numExamples / exampleCap); sums are then Σ w·array and `__weight` = Σ w. Default: no weighting. */
   exampleCap?: number;
   /** Largest numExamples one plant may report. Default: what the bit budget allows. */
@@ -149,7 +151,7 @@ function chooseCodecs(layout: readonly LayoutEntry[], cohort: number, options: S
     name, length, clipRange, scale: scale ?? new FixedPoint({ clipRange, plants: cohort }).scale,
   });
   const maxExamples = options.maxExamplesPerPlant ?? Math.floor((2 ** 31 - 1) / cohort);
-  const codecs = layout.map((e) => entry(e.name, e.length, clipOf(e.name)));
+  const codecs = layout.map((e) => entry(e.name, e.length, clipOf(e.name), options.scale?.[e.name]));
   codecs.push(entry(EXAMPLES_ENTRY, 1, maxExamples, 1));
   if (options.exampleCap !== undefined) codecs.push(entry(WEIGHT_ENTRY, 1, 1));
   return codecs;

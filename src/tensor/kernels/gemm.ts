@@ -21,7 +21,9 @@ const WASM_MIN_MACS = 4096;
 /** From this many multiply-adds a product is split across two threads (waking the helper costs ~10–50 µs). */
 const THREADS_MIN_MACS = 1 << 20;
 
-let workers: RowWorkers | null | undefined;
+let workers: RowWorkers | undefined;
+/** Read once: the environment does not change under a running process. */
+const threadsAvailable = kernelThreads();
 
 /**
  * C = op(A)·op(B) + beta·C.
@@ -83,8 +85,8 @@ export function gemmWasm(
   if (beta === 0) heap.fill(0, offC / 8, offC / 8 + m * n);
   else heap.set(c.subarray(0, m * n), offC / 8);
   x.packB(transB ? 1 : 0, k, n, offB, offBp);
-  const threads = options.threads ?? kernelThreads();
-  if (threads >= 2 && m >= 8 && m * n * k >= THREADS_MIN_MACS && helpers(kernels)?.ready()) {
+  const threads = options.threads ?? threadsAvailable;
+  if (threads >= 2 && m >= 8 && m * n * k >= THREADS_MIN_MACS && helpers(kernels).ready()) {
     // ~8 chunks of rows (a multiple of the micro-kernel's 4) so a late-waking helper is no bottleneck.
     const chunkRows = Math.max(4, Math.ceil(m / 32) * 4);
     workers!.gemmRows(transA ? 1 : 0, m, n, k, offA, offBp, offC, chunkRows, offScratch, offHelper);
@@ -95,7 +97,7 @@ export function gemmWasm(
   return true;
 }
 
-function helpers(kernels: NonNullable<typeof wasmKernels>): RowWorkers | null {
+function helpers(kernels: NonNullable<typeof wasmKernels>): RowWorkers {
   if (workers === undefined) workers = new RowWorkers(kernels);
   return workers;
 }

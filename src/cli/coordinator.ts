@@ -1,0 +1,120 @@
+/**
+ * `crucible coordinator --config federation.yaml`: serves plants over gRPC and runs (or resumes) the
+ * federation, one line per round. Wiring only: the work is `startCoordinator` in transport/.
+ *
+ * @example
+ * program.addCommand(coordinatorCommand());
+ * // crucible coordinator --config federation.yaml
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import type { FederationEvent, RoundResult } from '../federation/round-result.js';
+import { coordinatorConfigSchema, readConfigFile } from '../transport/config.js';
+import { startCoordinator } from '../transport/coordinatorRuntime.js';
+import type { TransportLogEntry } from '../transport/grpcGrid.js';
+
+interface CoordinatorFlags {
+  config: string;
+  port?: number;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function port(text: string): number {
+  const v = Number(text);
+  if (!/^\d+$/.test(text) || v > 65535) throw new InvalidArgumentError(`expected a port 0-65535, got '${text}'`);
+  return v;
+}
+
+/** The `coordinator` command. */
+export function coordinatorCommand(): Command {
+  return new Command('coordinator')
+    .description('run the federation coordinator: plants connect to it, it aggregates round by round and checkpoints to SQLite')
+    .requiredOption('--config <file>', 'federation.yaml (listen address, TLS files, store, model, strategy, rounds, timeouts)')
+    .option('--port <port>', 'override listen.port (0 = any free port, printed at start)', port)
+    .option('--json', 'print one JSON object per line (events and rounds)')
+    .option('--quiet', 'print only errors')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  crucible enroll plant-a --out creds/plant-a       # once per plant (creates pki/ and the store)
+  crucible coordinator --config federation.yaml      # resumes after the last completed round if restarted
+
+federation.yaml:
+  runId: line-7
+  listen: { host: 0.0.0.0, port: 7443 }
+  store: crucible.db
+  tls: { ca: pki/ca.pem, cert: pki/coordinator.pem, key: pki/coordinator-key.pem }
+  model: { widths: [4, 32, 1], activation: tanh, seed: 1 }
+  strategy: { kind: fedprox, proximalMu: 0.01 }
+  rounds: 50
+  minPlants: 2
+  timeouts: { waitForPlantsMs: 600000, fitMs: 120000, evaluateMs: 60000 }`,
+    )
+    .action(async (flags: CoordinatorFlags) => {
+      const config = await readConfigFile(flags.config, coordinatorConfigSchema);
+      const out = (line: string, json: object): void => {
+        if (flags.quiet) return;
+        process.stdout.write(flags.json ? `${JSON.stringify(json)}\n` : `${line}\n`);
+      };
+      const abort = new AbortController();
+      const stop = (): void => abort.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const coordinator = await startCoordinator(config, {
+        configPath: flags.config,
+        port: flags.port,
+        signal: abort.signal,
+        log: (e: TransportLogEntry) => {
+          if (e.level === 'warn') process.stderr.write(`${flags.json ? JSON.stringify({ type: 'transport', ...e }) : `warning: ${e.code ?? ''} ${e.message}`}\n`);
+          else out(e.message, { type: 'transport', ...e });
+        },
+        onEvent: (e: FederationEvent) => out(describeEvent(e), e),
+      });
+      try {
+        out(`listening on ${config.listen.host}:${coordinator.port} (run '${config.runId}', ${config.rounds} rounds, store ${config.store})`, {
+          type: 'listening', host: config.listen.host, port: coordinator.port, runId: config.runId,
+        });
+        for await (const r of coordinator.rounds) out(describeRound(r, config.rounds), roundJson(r));
+        out(`run '${config.runId}' ${abort.signal.aborted ? 'stopped' : 'completed'}`, { type: abort.signal.aborted ? 'stopped' : 'completed', runId: config.runId });
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        await coordinator.close();
+      }
+    });
+}
+
+function describeEvent(e: FederationEvent): string {
+  switch (e.type) {
+    case 'waiting-for-plants':
+      return `round ${e.round}: waiting for plants (${e.connected} of ${e.required} connected)`;
+    case 'resumed':
+      return `resuming run '${e.runId}' at round ${e.fromRound}`;
+    case 'scaling-computed':
+      return `feature scaling from ${e.plants} plants, ${e.examples} examples`;
+    case 'round-started':
+      return `round ${e.round}: started with ${e.selected.join(', ')}`;
+    case 'plant-dropped':
+      return `round ${e.round}: dropped ${e.plant.plantId} in ${e.plant.stage} (${e.plant.code}: ${e.plant.message})`;
+    case 'stragglers-abandoned':
+      return `round ${e.round}: stopped waiting for ${e.plantIds.join(', ')} in ${e.stage}`;
+  }
+}
+
+function describeRound(r: RoundResult, total: number): string {
+  const loss = r.fit.aggregated.trainLoss;
+  const rmse = r.evaluation?.weighted.rmse;
+  return `round ${r.round}/${total}: ${r.participants.length} plants, trainLoss ${fmt(loss)}${rmse === undefined ? '' : `, rmse ${fmt(rmse)}`} (${(r.durationMs / 1000).toFixed(1)} s)`;
+}
+
+function roundJson(r: RoundResult): object {
+  return {
+    type: 'round', round: r.round, participants: r.participants, dropped: r.dropped, fit: r.fit.aggregated,
+    evaluation: r.evaluation?.weighted ?? null, durationMs: r.durationMs,
+  };
+}
+
+function fmt(x: number | undefined): string {
+  return x === undefined || !Number.isFinite(x) ? String(x) : x.toPrecision(4);
+}
