@@ -33,6 +33,8 @@ export const errorCodes = {
   INFEASIBLE: { grpc: 9, exit: 2, summary: 'no point satisfies the constraints' },
   NOT_CONVERGED: { grpc: 13, exit: 3, summary: 'an iterative solver did not converge within its limits' },
   SINGULAR_MATRIX: { grpc: 9, exit: 3, summary: 'a linear system is singular to working precision' },
+  // demo and CLI orchestration
+  PROCESS_FAILED: { grpc: 13, exit: 70, summary: 'a coordinator or plant process the demo started exited before the run completed' },
 } as const satisfies Record<string, { grpc: number; exit: number; summary: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

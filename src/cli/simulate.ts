@@ -7,19 +7,10 @@
  * program.addCommand(simulateCommand());
  * // crucible simulate --process cstr --plants 3 --seed 7 --out plants/
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { integer } from './arguments.js';
 import { writeSimulatedPlants } from '../data/simulate.js';
 import { withProgress } from './progress.js';
-
-function integer(min: number) {
-  return (text: string): number => {
-    const v = Number(text);
-    if (!/^[+-]?\d+$/.test(text.trim()) || !Number.isSafeInteger(v) || v < min) {
-      throw new InvalidArgumentError(`expected an integer ≥ ${min}, got '${text}'`);
-    }
-    return v;
-  };
-}
 
 interface SimulateFlags {
   process: string;

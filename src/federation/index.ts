@@ -10,7 +10,7 @@ export { InMemoryGrid, type InMemoryGridOptions, type InMemoryPlant } from './in
 export { createPlant, type Plant, type PlantData, type PlantHandler, type PlantInfo, type PlantMiddleware, type PlantOptions } from './plant.js';
 export { trainLocally, type LocalTrainingOptions, type LocalTrainingOutcome } from './local-training.js';
 export { poolRegressionSums, regressionMetrics, regressionSums, type RegressionMetrics, type RegressionSums } from './evaluation.js';
-export { emptyState, pooledEvaluation, type AggregateFitInput, type AggregateFitOutcome, type EvaluationSummary, type FitContext, type FitPlan, type Json, type Strategy, type StrategyState } from './strategy.js';
+export { emptyState, pooledEvaluation, type AggregateFitInput, type AggregateFitOutcome, type EvaluationSummary, type FitContext, type FitPlan, type Json, type PlantEvaluation, type Strategy, type StrategyState } from './strategy.js';
 export * from './strategies/index.js';
 export { checkFitReply, type FitCheck } from './fit-validation.js';
 export { runStage, type StageOptions, type StageOutcome, type StragglerPolicy } from './stage.js';

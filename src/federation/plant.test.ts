@@ -49,6 +49,12 @@ describe('createPlant', () => {
     for (let i = 0; i < dc.length; i++) assert.ok(Math.abs(dc[i] - (-serverControl[i] - dy[i] / (k * 0.1))) < 1e-12);
   });
 
+  it('refuses SCAFFOLD with a local Adam optimizer, as a failure reply', async () => {
+    const plant = createPlant({ plantId: 'a', data, model });
+    const r = await plant.handle(fitTask({ scaffold: true, optimizer: 'adam' }, { serverControl: new Float64Array(3) }));
+    assert.ok(!r.ok && /SCAFFOLD needs local SGD/.test(r.failure.message));
+  });
+
   it('reports MSE, RMSE, MAE and R² of its held-out rows, and the sums to pool them', async () => {
     const validation = { x: Tensor.from([[1, 0], [0, 1], [1, 1]]), y: Tensor.from([[1], [2], [4]]) };
     const plant = createPlant({ plantId: 'a', data, validation, model });

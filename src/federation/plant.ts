@@ -129,6 +129,9 @@ function splitData(options: PlantOptions): { train: PlantData; validation: Plant
 
 function fit(task: TaskMessage, model: Model, train: PlantData, controls: Map<number, Float64Array>, plantId: string): ReplyOk {
   const config = task.config as FitConfig;
+  if (config.scaffold && config.optimizer !== 'sgd') {
+    throw new RangeError(`SCAFFOLD needs local SGD (its control-variate update assumes plain steps), the task asks for '${config.optimizer}'`);
+  }
   const global = requireParameters(task, model);
   const { x, y } = scaled(train, task.arrays);
   model.parameters.set(global);
@@ -175,15 +178,19 @@ function fit(task: TaskMessage, model: Model, train: PlantData, controls: Map<nu
 function evaluate(task: TaskMessage, model: Model, train: PlantData, validation: PlantData, plantId: string): ReplyOk {
   const config = task.config as EvaluateConfig;
   model.parameters.set(requireParameters(task, model));
+  const scaledVal = scaled(validation, task.arrays);
   const steps = config.fineTuneSteps ?? 0;
+  let before: Record<string, number> = {};
   if (steps > 0) {
+    // Also report the global model's own metrics, so the gain of personalization is visible.
+    const m = regressionMetrics(regressionSums(unscaleTargets(predict(model, scaledVal.x), task.arrays), validation.y));
+    before = { globalMse: m.mse, globalRmse: m.rmse, globalMae: m.mae, globalR2: m.r2 };
     // Personalization: k local steps from the global model before evaluating.
     const { x, y } = scaled(train, task.arrays);
     const lr = config.fineTuneLearningRate;
     if (lr === undefined) throw new RangeError('evaluate: fineTuneSteps > 0 needs fineTuneLearningRate');
     trainLocally(model, x, y, { epochs: Number.MAX_SAFE_INTEGER, maxSteps: steps, batchSize: config.batchSize ?? 32, learningRate: lr, optimizer: 'sgd' }, { seed: config.seed ?? 0 });
   }
-  const scaledVal = scaled(validation, task.arrays);
   const predicted = predict(model, scaledVal.x);
   const inTargetUnits = unscaleTargets(predicted, task.arrays);
   const sums = regressionSums(inTargetUnits, validation.y);
@@ -191,7 +198,7 @@ function evaluate(task: TaskMessage, model: Model, train: PlantData, validation:
   return {
     ok: true, kind: 'evaluate', runId: task.runId, round: task.round, plantId,
     numExamples: validation.x.rows,
-    metrics: { ...m },
+    metrics: { ...m, ...before },
     arrays: { sse: sums.sse, sae: sums.sae, sumY: sums.sumY, sumYSq: sums.sumYSq },
   };
 }

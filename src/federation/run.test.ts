@@ -171,6 +171,20 @@ describe('runFederation', () => {
   });
 });
 
+describe('plant sampling', () => {
+  it('draws plantsPerRound plants per round from (seed, round): the same in every run, varying over rounds', async () => {
+    const pick = async (seed: number) => {
+      const fed = linearFederation([spec, spec, spec, spec, spec, spec], { seed: 1 });
+      return (await all(runFederation(fed.grid, fedAvg(), options(fed.initial, { seed, rounds: 6, plantsPerRound: 2, evaluateEvery: 0 })))).map((r) => r.participants.join(','));
+    };
+    const a = await pick(3);
+    assert.deepEqual(await pick(3), a);
+    assert.ok(a.every((p) => p.split(',').length === 2));
+    assert.ok(new Set(a).size > 1, a.join(' | '));
+    assert.notDeepEqual(await pick(4), a);
+  });
+});
+
 describe('aggregation under any dropout set', () => {
   it('a round with some plants failing ends exactly as a round among the survivors alone, or without quorum', async () => {
     const specs = [spec, { ...spec, weights: [0, 1] }, { ...spec, featureStd: [3, 0.5] }, { ...spec, bias: -1 }, spec];

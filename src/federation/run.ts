@@ -29,7 +29,7 @@ import type { Checkpoint, RoundStore } from './round-store.js';
 import type { DroppedPlant, FederationEvent, RoundResult } from './round-result.js';
 import { roundSeed } from './seeds.js';
 import { runStage, type StageOptions, type StageOutcome, type StragglerPolicy } from './stage.js';
-import type { Strategy, StrategyState } from './strategy.js';
+import type { AggregateFitOutcome, EvaluationSummary, Strategy, StrategyState } from './strategy.js';
 import type { Summation } from './summation.js';
 
 export interface FederationTimeouts {
@@ -84,8 +84,6 @@ export async function* runFederation(grid: Grid, strategy: Strategy, options: Fe
   checkOptions(options);
   const { runId, signal } = options;
   const emit = options.onEvent ?? (() => {});
-  const straggler = options.straggler ?? { kind: 'wait-for-all' };
-  const collectFit: FitCollector = options.collectFit ?? ((i) => runStage(i.grid, i.plantIds, i.task, i.options));
 
   const resumed = await options.store?.loadLatest(runId);
   let parameters: Float64Array;
@@ -115,54 +113,25 @@ export async function* runFederation(grid: Grid, strategy: Strategy, options: Fe
     const selected = selectPlants(available, round, options);
     emit({ type: 'round-started', round, selected });
 
-    const plan = strategy.configureFit({ round, plantIds: selected, parameters, state });
-    const roundParameters = parameters;
-    const fitTask = (plantId: string): FitTask => ({
-      kind: 'fit', runId, round,
-      config: { ...options.training, ...plan.config, ...plan.configFor?.(plantId), seed: roundSeed(options.seed, round, `fit/${plantId}`) },
-      arrays: { ...scaling, ...plan.arrays, parameters: roundParameters },
-    });
-    const needsControlDelta = plan.config?.scaffold === true;
-    const fit = await collectFit({
-      grid, plantIds: selected, task: fitTask,
-      options: {
-        stage: 'fit', round, timeoutMs: options.timeouts.fitMs, minPlants: options.minPlants, straggler, onEvent: emit, signal,
-        check: (reply) => checkFitReply(reply, { parameterCount: parameters.length, needsControlDelta }),
-      },
-    });
-    if (signal?.aborted) return;
-    if (fit.accepted.length < options.minPlants) {
-      throw new CrucibleError('QUORUM_NOT_REACHED', `round ${round}: ${fit.accepted.length} of ${options.minPlants} required plants returned a usable fit result within ${options.timeouts.fitMs} ms`, {
-        round, dropped: fit.dropped.map((d) => ({ plantId: d.plantId, code: d.code })),
-      });
-    }
-    const results = fit.accepted as FitReply[];
-    const aggregated = strategy.aggregateFit({ round, parameters, state, results });
-    parameters = aggregated.parameters;
-    state = aggregated.state;
+    const fit = await fitRound(grid, strategy, { round, selected, parameters, state, scaling }, options);
+    if (fit === undefined) return; // aborted
+    ({ parameters, state } = fit.aggregated);
 
     const dropped: DroppedPlant[] = [...fit.dropped];
     let evaluation: RoundResult['evaluation'];
     const every = options.evaluateEvery ?? 1;
     if (every > 0 && (round % every === 0 || round === options.rounds)) {
-      const evalConfig = strategy.configureEvaluate(round);
-      const newParameters = parameters;
-      const evalTask = (plantId: string): EvaluateTask => ({
-        kind: 'evaluate', runId, round,
-        config: { ...evalConfig, seed: roundSeed(options.seed, round, `evaluate/${plantId}`) },
-        arrays: { ...scaling, parameters: newParameters },
-      });
-      const ev = await runStage(grid, grid.plants(), evalTask, { stage: 'evaluate', round, timeoutMs: options.timeouts.evaluateMs, minPlants: 1, straggler, onEvent: emit, signal });
-      if (signal?.aborted) return;
+      const ev = await evaluateRound(grid, strategy, { round, parameters, scaling }, options);
+      if (ev === undefined) return; // aborted
       dropped.push(...ev.dropped);
-      evaluation = strategy.aggregateEvaluate(round, ev.accepted);
+      evaluation = ev.evaluation;
     }
-
+    const results = fit.results;
     const result: RoundResult = {
       runId, round, selected,
       participants: results.map((r) => r.plantId),
       dropped,
-      fit: { perPlant: Object.fromEntries(results.map((r) => [r.plantId, { ...r.metrics, numExamples: r.numExamples }])), aggregated: { ...fitSummary(results), ...aggregated.metrics } },
+      fit: { perPlant: Object.fromEntries(results.map((r) => [r.plantId, { ...r.metrics, numExamples: r.numExamples }])), aggregated: { ...fitSummary(results), ...fit.aggregated.metrics } },
       evaluation,
       durationMs: performance.now() - started,
       globalParameters: parameters,
@@ -171,6 +140,70 @@ export async function* runFederation(grid: Grid, strategy: Strategy, options: Fe
     await options.store?.saveRound(checkpoint, result);
     yield result;
   }
+}
+
+interface RoundStart {
+  readonly round: number;
+  readonly selected: readonly string[];
+  readonly parameters: Float64Array;
+  readonly state: StrategyState;
+  readonly scaling: FeatureScaling | undefined;
+}
+
+/** The fit stage and aggregation of one round; undefined if the run was aborted meanwhile. */
+async function fitRound(
+  grid: Grid,
+  strategy: Strategy,
+  start: RoundStart,
+  options: FederationOptions,
+): Promise<{ results: FitReply[]; dropped: DroppedPlant[]; aggregated: AggregateFitOutcome } | undefined> {
+  const { round, selected, parameters, state, scaling } = start;
+  const plan = strategy.configureFit({ round, plantIds: selected, parameters, state });
+  const task = (plantId: string): FitTask => ({
+    kind: 'fit', runId: options.runId, round,
+    config: { ...options.training, ...plan.config, ...plan.configFor?.(plantId), seed: roundSeed(options.seed, round, `fit/${plantId}`) },
+    arrays: { ...scaling, ...plan.arrays, parameters },
+  });
+  const needsControlDelta = plan.config?.scaffold === true;
+  const collect: FitCollector = options.collectFit ?? ((i) => runStage(i.grid, i.plantIds, i.task, i.options));
+  const fit = await collect({
+    grid, plantIds: selected, task,
+    options: {
+      stage: 'fit', round, timeoutMs: options.timeouts.fitMs, minPlants: options.minPlants,
+      straggler: options.straggler ?? { kind: 'wait-for-all' }, onEvent: options.onEvent, signal: options.signal,
+      check: (reply) => checkFitReply(reply, { parameterCount: parameters.length, needsControlDelta }),
+    },
+  });
+  if (options.signal?.aborted) return undefined;
+  if (fit.accepted.length < options.minPlants) {
+    throw new CrucibleError('QUORUM_NOT_REACHED', `round ${round}: ${fit.accepted.length} of ${options.minPlants} required plants returned a usable fit result within ${options.timeouts.fitMs} ms`, {
+      round, dropped: fit.dropped.map((d) => ({ plantId: d.plantId, code: d.code })),
+    });
+  }
+  const results = fit.accepted as FitReply[];
+  return { results, dropped: fit.dropped, aggregated: strategy.aggregateFit({ round, parameters, state, results }) };
+}
+
+/** Federated evaluation of the new global model on every connected plant; undefined if aborted. */
+async function evaluateRound(
+  grid: Grid,
+  strategy: Strategy,
+  at: { readonly round: number; readonly parameters: Float64Array; readonly scaling: FeatureScaling | undefined },
+  options: FederationOptions,
+): Promise<{ evaluation: EvaluationSummary; dropped: DroppedPlant[] } | undefined> {
+  const { round, parameters, scaling } = at;
+  const config = strategy.configureEvaluate(round);
+  const task = (plantId: string): EvaluateTask => ({
+    kind: 'evaluate', runId: options.runId, round,
+    config: { ...config, seed: roundSeed(options.seed, round, `evaluate/${plantId}`) },
+    arrays: { ...scaling, parameters },
+  });
+  const ev = await runStage(grid, grid.plants(), task, {
+    stage: 'evaluate', round, timeoutMs: options.timeouts.evaluateMs, minPlants: 1,
+    straggler: options.straggler ?? { kind: 'wait-for-all' }, onEvent: options.onEvent, signal: options.signal,
+  });
+  if (options.signal?.aborted) return undefined;
+  return { evaluation: strategy.aggregateEvaluate(round, ev.accepted), dropped: ev.dropped };
 }
 
 async function waitForQuorum(grid: Grid, round: number, options: FederationOptions, emit: (e: FederationEvent) => void): Promise<readonly string[]> {

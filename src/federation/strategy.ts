@@ -64,9 +64,13 @@ export interface AggregateFitOutcome {
   readonly metrics?: Readonly<Record<string, number>>;
 }
 
+/** One plant's evaluation metrics. */
+export type PlantEvaluation = RegressionMetrics & { readonly numExamples: number } & Readonly<Record<string, number>>;
+
 /** Evaluation of one round: per plant and pooled over all held-out data. */
 export interface EvaluationSummary {
-  readonly perPlant: Readonly<Record<string, RegressionMetrics & { readonly numExamples: number }>>;
+  /** Each plant's mse, rmse, mae, r2, numExamples, and whatever else it reported (e.g. globalMse under personalization). */
+  readonly perPlant: Readonly<Record<string, PlantEvaluation>>;
   /** Pooled over plants (sample-weighted MSE/MAE, RMSE of the pooled MSE, R² against the global mean). */
   readonly weighted: RegressionMetrics;
 }
@@ -84,12 +88,12 @@ export interface Strategy {
 
 /** The default `aggregateEvaluate`: per-plant metrics and exact pooled metrics from the plants' sums. */
 export function pooledEvaluation(_round: number, results: readonly ReplyOk[]): EvaluationSummary {
-  const perPlant: Record<string, RegressionMetrics & { numExamples: number }> = {};
+  const perPlant: Record<string, PlantEvaluation> = {};
   const sums: RegressionSums[] = [];
   for (const r of results) {
     const { sse, sae, sumY, sumYSq } = r.arrays;
     if (sse === undefined || sae === undefined || sumY === undefined || sumYSq === undefined) continue;
-    perPlant[r.plantId] = { mse: r.metrics.mse, rmse: r.metrics.rmse, mae: r.metrics.mae, r2: r.metrics.r2, numExamples: r.numExamples };
+    perPlant[r.plantId] = { ...r.metrics, mse: r.metrics.mse, rmse: r.metrics.rmse, mae: r.metrics.mae, r2: r.metrics.r2, numExamples: r.numExamples };
     sums.push({ count: r.numExamples, sse, sae, sumY, sumYSq });
   }
   const weighted = sums.length === 0 ? { mse: Number.NaN, rmse: Number.NaN, mae: Number.NaN, r2: Number.NaN } : regressionMetrics(poolRegressionSums(sums));

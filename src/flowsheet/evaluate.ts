@@ -82,9 +82,7 @@ export function unitR2(sf: SurrogateFlowsheet, test: Pick<SteadyStateCases, 'uni
     const s = sf.surrogates[u.name];
     const table = test.units[u.name];
     const predicted = noGrad(() => s.predict(table.inputs));
-    const floor = (j: number): number => 1e-3 * (Math.abs(s.output.mean.data[j]) + 1e-3);
-    const varying = Array.from({ length: predicted.cols }, (_, j) => j).filter((j) => s.output.std.data[j] > 1.5 * floor(j));
-    out[u.name] = r2Columns(predicted.data, table.outputs.data, predicted.cols, varying, 'uniform');
+    out[u.name] = r2Columns(predicted.data, table.outputs.data, predicted.cols, s.outputColumns, 'uniform');
   }
   return out;
 }

@@ -13,7 +13,7 @@ import { fit } from '../nn/fit.js';
 import { Mlp } from '../nn/mlp.js';
 import { cosineSchedule } from '../nn/schedules.js';
 import { noGrad } from '../tensor/autodiff.js';
-import { add, concat, div, mul, sliceCols, sub } from '../tensor/ops/index.js';
+import { add, concat, div, matmul, mul, sliceCols, sub, transpose } from '../tensor/ops/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { UnitModel } from './sequential.js';
 
@@ -66,12 +66,55 @@ export function standardization(t: Tensor): Standardization {
   return { mean, std };
 }
 
+/** Whether column j varies in the data the standardization came from (its std is above the floor). */
+export function varyingColumns(scale: Standardization): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < scale.std.cols; j++) {
+    if (scale.std.data[j] > 1.5e-3 * (Math.abs(scale.mean.data[j]) + 1e-3)) out.push(j);
+  }
+  return out;
+}
+
+/** The 0/1 matrix [from, columns.length] that picks `columns` (x · S selects them; y · Sᵀ scatters back). */
+function selection(from: number, columns: readonly number[]): Tensor {
+  const s = new Tensor(from, columns.length);
+  columns.forEach((c, k) => {
+    s.data[c * columns.length + k] = 1;
+  });
+  return s;
+}
+
+function pick(t: Tensor, columns: readonly number[]): Tensor {
+  const out = new Tensor(1, columns.length);
+  columns.forEach((c, k) => {
+    out.data[k] = t.data[c];
+  });
+  return out;
+}
+
+/**
+ * The MLP sees only the inputs that vary in the training data and predicts only the outputs that
+ * vary; constant outputs (an outlet temperature fixed by the unit's specification, a component that
+ * never reaches an outlet) are emitted as the constants they are, and constant inputs are ignored —
+ * the data says nothing about their effect.
+ */
 export class UnitSurrogate {
   readonly unit: string;
   readonly mlp: Mlp;
   readonly input: Standardization;
   readonly output: Standardization;
   readonly outletCount: number;
+  /** Input and output columns the MLP covers. */
+  readonly inputColumns: readonly number[];
+  readonly outputColumns: readonly number[];
+  private readonly pickInputs: Tensor;
+  private readonly scatterOutputs: Tensor;
+  private readonly inMean: Tensor;
+  private readonly inStd: Tensor;
+  private readonly outMean: Tensor;
+  private readonly outStd: Tensor;
+  /** The constant outputs in place, zeros where the MLP predicts. */
+  private readonly constantOutputs: Tensor;
 
   private constructor(unit: string, mlp: Mlp, input: Standardization, output: Standardization, outletCount: number) {
     this.unit = unit;
@@ -79,6 +122,16 @@ export class UnitSurrogate {
     this.input = input;
     this.output = output;
     this.outletCount = outletCount;
+    this.inputColumns = varyingColumns(input);
+    this.outputColumns = varyingColumns(output);
+    this.pickInputs = selection(input.mean.cols, this.inputColumns);
+    this.scatterOutputs = transpose(selection(output.mean.cols, this.outputColumns));
+    this.inMean = pick(input.mean, this.inputColumns);
+    this.inStd = pick(input.std, this.inputColumns);
+    this.outMean = pick(output.mean, this.outputColumns);
+    this.outStd = pick(output.std, this.outputColumns);
+    this.constantOutputs = output.mean.detach();
+    for (const j of this.outputColumns) this.constantOutputs.data[j] = 0;
   }
 
   /** A fresh surrogate sized and scaled for `table`. */
@@ -88,17 +141,21 @@ export class UnitSurrogate {
 
   /** A fresh surrogate for given scalings (e.g. pooled across plants from their column sums). */
   static fromScaling(unit: string, scaling: { input: Standardization; output: Standardization; outletCount: number }, options: SurrogateOptions = {}): UnitSurrogate {
-    const widths = [scaling.input.mean.cols, ...(options.hidden ?? [16]), scaling.output.mean.cols];
+    const widths = [Math.max(1, varyingColumns(scaling.input).length), ...(options.hidden ?? [16]), Math.max(1, varyingColumns(scaling.output).length)];
     const mlp = new Mlp({ widths, activation: options.activation ?? 'tanh', seed: options.seed ?? 0 });
     return new UnitSurrogate(unit, mlp, scaling.input, scaling.output, scaling.outletCount);
   }
 
-  /** Scaled inputs and targets of a table, for training. */
+  /** Scaled varying inputs and targets of a table, for training. */
   scaled(table: UnitTable): { x: Tensor; y: Tensor } {
     return noGrad(() => ({
-      x: div(sub(table.inputs, this.input.mean), this.input.std),
-      y: div(sub(table.outputs, this.output.mean), this.output.std),
+      x: div(sub(matmul(table.inputs, this.pickInputs), this.inMean), this.inStd),
+      y: div(sub(matmul(table.outputs, this.transposeScatter()), this.outMean), this.outStd),
     }));
+  }
+
+  private transposeScatter(): Tensor {
+    return transpose(this.scatterOutputs);
   }
 
   /** Fits the MLP to `table` (standardized MSE, Adam). Returns the final epoch's loss. */
@@ -120,8 +177,8 @@ export class UnitSurrogate {
 
   /** Outputs [cases, outlets × width] in physical units for raw inputs [cases, inputs]. */
   predict(inputs: Tensor): Tensor {
-    const z = this.mlp.forward(div(sub(inputs, this.input.mean), this.input.std));
-    return add(mul(z, this.output.std), this.output.mean);
+    const z = this.mlp.forward(div(sub(matmul(inputs, this.pickInputs), this.inMean), this.inStd));
+    return add(matmul(add(mul(z, this.outStd), this.outMean), this.scatterOutputs), this.constantOutputs);
   }
 
   /** This surrogate as a flowsheet unit model. */

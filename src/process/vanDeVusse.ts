@@ -67,6 +67,9 @@ export const nominalVanDeVusseInputs: VanDeVusseInputs = Object.freeze({
 /**
  * Reaction rates [mol/(L h)]: r1 = k1 cA (A → B), r2 = k2 cB (B → C), r3 = k3 cA² (2A → D). As in the
  * published model, A's balance carries −r3 (so r3 counts mol of A consumed; D forms at r3/2).
+ *
+ * @example
+ * const [r1, r2, r3] = vanDeVusseRates(nominalVanDeVusse, 114.2, 2.14, 1.09);
  */
 export function vanDeVusseRates(p: VanDeVusseParameters, temperatureC: number, cA: number, cB: number): [number, number, number] {
   const TK = temperatureC + 273.15;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nominalWilliamsOtto, williamsOttoBalances, williamsOttoSteadyState } from './williamsOtto.js';
+import { nominalWilliamsOtto, williamsOttoBalances, williamsOttoReducedSystem, williamsOttoSteadyState } from './williamsOtto.js';
 
 test('mass fractions sum to one and every component balance closes to 1e-9 of the throughput over the whole decision box', () => {
   let worstSum = 0, worstBalance = 0;
@@ -42,4 +42,24 @@ test('hotter reactors make more heavy by-product G (k3 has the largest activatio
 
 test('a non-positive feed is rejected with the value seen', () => {
   assert.throws(() => williamsOttoSteadyState(nominalWilliamsOtto, 0, 80), /F_B=0/);
+});
+
+test('the analytic Jacobian of the balances matches central finite differences', () => {
+  for (const [fb, T] of [[3.2, 72], [4.8, 90], [5.9, 99]]) {
+    const { residual, jacobian } = williamsOttoReducedSystem(nominalWilliamsOtto, fb, T);
+    const y = Float64Array.of(0.1, 0.4, 0.03, 0.12);
+    const J = new Float64Array(16);
+    jacobian(y, J);
+    const fp = new Float64Array(4), fm = new Float64Array(4);
+    for (let j = 0; j < 4; j++) {
+      const h = 1e-6;
+      const yp = Float64Array.from(y), ym = Float64Array.from(y);
+      yp[j] += h; ym[j] -= h;
+      residual(yp, fp); residual(ym, fm);
+      for (let i = 0; i < 4; i++) {
+        const fd = (fp[i] - fm[i]) / (2 * h);
+        assert.ok(Math.abs(fd - J[i * 4 + j]) <= 1e-6 * Math.max(1, Math.abs(fd)), `J[${i}][${j}] at F_B=${fb}, T_R=${T}: ${J[i * 4 + j]} vs ${fd}`);
+      }
+    }
+  }
 });

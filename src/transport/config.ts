@@ -130,6 +130,11 @@ export const plantConfigSchema = z
     validationFraction: z.number().gt(0).lt(1).default(0.2),
     splitSeed: int(0).default(0),
     mode: z.enum(['stream', 'poll']).default('stream'),
+    /** Reconnect backoff: capped exponential with full jitter. */
+    reconnect: z
+      .object({ initialMs: int(1).default(200), maxMs: int(1).default(10_000) })
+      .strict()
+      .default({ initialMs: 200, maxMs: 10_000 }),
   })
   .strict();
 export type PlantConfig = z.infer<typeof plantConfigSchema>;

@@ -127,6 +127,7 @@ describe('a coordinator killed with SIGKILL mid-run', () => {
     const store = CrucibleStore.open(join(dirs[1], 'crucible.db'));
     const summary = store.rounds('durable');
     store.close();
+    if (process.env.CRUCIBLE_DEBUG === '1') console.log(summary.map((r) => [r.round, r.completedAt, r.summary.durationMs]), a.lines.slice(0, 3));
     assert.deepEqual(summary.map((r) => r.round), [1, 2, 3, 4, 5, 6]);
     const rmse = summary.map((r) => (r.summary.evaluation as { rmse: number }).rmse);
     assert.ok(rmse[5] < rmse[0], `rmse did not fall: ${rmse.join(', ')}`);

@@ -98,6 +98,8 @@ export async function startPlant(config: PlantConfig, options: StartPlantOptions
     token,
     security,
     mode: config.mode,
+    initialBackoffMs: config.reconnect.initialMs,
+    maxBackoffMs: config.reconnect.maxMs,
     signal: options.signal,
     onEvent: options.onEvent,
   });

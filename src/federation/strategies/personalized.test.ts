@@ -32,6 +32,8 @@ describe('personalization', () => {
     for (const id of ['plant-0', 'plant-1', 'plant-2']) {
       const g = global.evaluation!.perPlant[id].mse;
       const p = local.evaluation!.perPlant[id].mse;
+      // The plant reports the global model's error too, and it is the one the plain run measured.
+      assert.equal(local.evaluation!.perPlant[id].globalMse, g);
       console.log(`${id}: held-out MSE of the global model ${g.toFixed(4)}, after 30 fine-tuning steps ${p.toFixed(4)}`);
       assert.ok(p < 0.2 * g, `${id}: ${p} vs ${g}`);
     }

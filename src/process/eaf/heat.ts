@@ -67,7 +67,12 @@ const lossSplit: Record<EafElement, [number, number, number]> = {
 const NATURAL_GAS_KWH_PER_NM3 = 10.0;
 const CO2_PER_C = 44.01 / 12.011;
 
-/** Fraction of element e of material m reporting to steel in plant p. */
+/**
+ * Fraction of element e of material m reporting to steel in plant p.
+ *
+ * @example
+ * steelRecovery(plant, dri, 'Fe'); // DRI's Fe recovery × the plant's iron-yield factor
+ */
 export function steelRecovery(p: EafPlant, m: EafMaterial, e: EafElement): number {
   const base = m.recovery[e] ?? p.distribution[e];
   return e === 'Fe' ? Math.min(1, base * p.ironYieldFactor) : base;
@@ -129,12 +134,23 @@ export interface HeatResult {
   balanceResidual: number;
 }
 
-/** Nominal practice for a heat producing about `steelT` tonnes. */
+/**
+ * Nominal practice for a heat producing about `steelT` tonnes.
+ *
+ * @example
+ * simulateHeat(plant, charge, nominalPractice(plant, 100));
+ */
 export function nominalPractice(p: EafPlant, steelT: number): HeatPractice {
   return { oxygenNm3: p.practice.oxygenNm3PerT * steelT, burnerGasNm3: p.practice.burnerGasNm3PerT * steelT, tapToTapMin: p.practice.tapToTapMin };
 }
 
-/** Linear coefficients of one tonne of a material: steel per element [t], electric energy [kWh], direct CO2 from carbon [t]. */
+/**
+ * Linear coefficients of one tonne of a material: steel per element [t], electric energy [kWh],
+ * direct CO2 from carbon [t] — the columns of the charge LP.
+ *
+ * @example
+ * materialCoefficients(plant, plant.materials[0]).electricKWh; // kWh per t charged
+ */
 export function materialCoefficients(p: EafPlant, m: EafMaterial): { steel: Record<EafElement, number>; electricKWh: number; carbonCo2T: number } {
   const steel = {} as Record<EafElement, number>;
   let oxidationKWh = 0;
@@ -152,7 +168,12 @@ export function materialCoefficients(p: EafPlant, m: EafMaterial): { steel: Reco
   return { steel, electricKWh, carbonCo2T: CO2_PER_C * carbonGas };
 }
 
-/** Electric energy and cost/CO2 terms of the practice, independent of the charge. */
+/**
+ * Electric energy and cost/CO2 terms of the practice, independent of the charge.
+ *
+ * @example
+ * practiceTerms(plant, nominalPractice(plant, 100)).electricKWh; // losses minus burner and post-combustion credits
+ */
 export function practiceTerms(p: EafPlant, practice: HeatPractice): { electricKWh: number; costUsd: number; co2T: number } {
   const meltEfficiency = p.practice.electricalEfficiency * (1 + 0.3 * p.practice.hotHeelFraction);
   const burnerKWh = p.practice.burnerEfficiency * NATURAL_GAS_KWH_PER_NM3 * practice.burnerGasNm3;

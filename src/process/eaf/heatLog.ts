@@ -43,7 +43,12 @@ export type EafPlantConfig = z.infer<typeof eafPlantConfigSchema>;
 /** The tap-chemistry elements reported as outputs (Fe is the balance and not reported). */
 export const eafReportedElements: readonly EafElement[] = eafElements.filter((e) => e !== 'Fe');
 
-/** Column names of heat records for a plant's materials. */
+/**
+ * Column names, units and bounds of heat records for a plant's materials.
+ *
+ * @example
+ * eafColumns(plant).inputs; // ['charge_hms_t', …, 'oxygen_Nm3', 'burner_gas_Nm3', 'tap_to_tap_min']
+ */
 export function eafColumns(plant: EafPlant): { time: string; inputs: string[]; outputs: string[]; units: Record<string, string>; bounds: Record<string, readonly [number, number]> } {
   const charge = plant.materials.map((m) => `charge_${m.id}_t`);
   const inputs = [...charge, 'oxygen_Nm3', 'burner_gas_Nm3', 'tap_to_tap_min'];

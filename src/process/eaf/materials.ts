@@ -38,7 +38,12 @@ export const eafMaterialSchema = z.object({
 });
 export type EafMaterial = z.infer<typeof eafMaterialSchema>;
 
-/** Gangue fraction of a material: 1 − Σ element fractions. */
+/**
+ * Gangue fraction of a material: 1 − Σ element fractions.
+ *
+ * @example
+ * gangueFraction(referenceMaterials[0]); // 0.03 for heavy melting scrap
+ */
 export function gangueFraction(m: EafMaterial): number {
   let sum = 0;
   for (const e of eafElements) sum += m.composition[e];

@@ -68,7 +68,12 @@ function linear(terms: [number, string][]): string {
   return parts.length ? parts.join(' ') : `+ 0 ${terms[0]?.[1] ?? 'x'}`;
 }
 
-/** Writes the charge LP in CPLEX LP format (row coefficients in kg per t of material). */
+/**
+ * Writes the charge LP in CPLEX LP format (row coefficients in kg per t of material).
+ *
+ * @example
+ * console.log(chargeLp(plant, { steelT: 100, elements: { Cu: { max: 0.002 } } })); // Minimize / Subject To / Bounds / End
+ */
 export function chargeLp(plant: EafPlant, specInput: EafSpec): string {
   const spec = eafSpecSchema.parse(specInput);
   const W = spec.steelT;

@@ -163,7 +163,12 @@ export function solveNonlinear(residual: Residual, x0: Float64Array, options: Ne
   );
 }
 
-/** Forward-difference Jacobian of `residual` (step √ε·max(1,|x|)). */
+/**
+ * Forward-difference Jacobian of `residual` (step √ε·max(1,|x|)), the default of `solveNonlinear`.
+ *
+ * @example
+ * solveNonlinear(f, x0, { jacobian: forwardDifferenceJacobian(f, x0.length) });
+ */
 export function forwardDifferenceJacobian(residual: Residual, n: number): Jacobian {
   const f0 = new Float64Array(n);
   const f1 = new Float64Array(n);

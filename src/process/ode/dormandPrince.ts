@@ -101,7 +101,7 @@ export function integrateOde(
   let h = Math.min(options.initialStep ?? initialStepSize(f, t, y, K[0], relTol, absTol), maxStep, tEnd - t0);
   let accepted = 0;
   let rejected = 0;
-  const weight = (i: number, a: number, b: number): number => absTol + relTol * Math.max(Math.abs(a), Math.abs(b)) + 0 * i;
+  const weight = (a: number, b: number): number => absTol + relTol * Math.max(Math.abs(a), Math.abs(b));
 
   while (next < times.length) {
     if (accepted + rejected >= maxSteps) {
@@ -129,7 +129,7 @@ export function integrateOde(
     for (let i = 0; i < n; i++) {
       let e = 0;
       for (let j = 0; j < 7; j++) e += E[j] * K[j][i];
-      const r = (h * e) / weight(i, y[i], yNew[i]);
+      const r = (h * e) / weight(y[i], yNew[i]);
       errSq += r * r;
     }
     const err = Math.sqrt(errSq / n);

@@ -101,3 +101,25 @@ function helpers(kernels: NonNullable<typeof wasmKernels>): RowWorkers {
   if (workers === undefined) workers = new RowWorkers(kernels);
   return workers;
 }
+
+/**
+ * Starts the GEMM helper thread now instead of at the first large product, and resolves once it is
+ * ready (true), or false when there is no helper (no .wasm, one CPU, `CRUCIBLE_THREADS=1`) or it
+ * did not come up within `timeoutMs`. Large products never wait for it; this is for benchmarks and
+ * tests that want the two-thread path from the first call.
+ */
+export async function startGemmThreads(timeoutMs = 10_000): Promise<boolean> {
+  if (wasmKernels === null || threadsAvailable < 2) return false;
+  const pool = helpers(wasmKernels);
+  const deadline = Date.now() + timeoutMs;
+  while (!pool.ready()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return true;
+}
+
+/** Chunks of rows the GEMM helper thread has computed since start (0 without one); for tests. */
+export function gemmHelperChunks(): number {
+  return workers?.helperChunks() ?? 0;
+}

@@ -15,11 +15,13 @@ import type { WasmKernels } from './wasm.js';
 // Slots of the shared control array.
 const SEQ = 0; // job number; the helper wakes when it changes
 const NEXT = 1; // (job number & 0x7fff) << 16 | next unclaimed chunk
+const CLOSED = 0xffff; // a NEXT value no chunk index reaches: nothing to claim
 const DONE = 2; // chunks finished in the current job
 const READY = 3; // 1 once the helper has instantiated the kernels
 const CHUNKS = 4; // chunks in the current job
 const CHUNK_ROWS = 5;
 const ARGS = 6; // transA, m, n, k, a, bp, c, scratch(helper)
+const HELPER_CHUNKS = 15; // chunks the helper has computed, ever (for tests)
 const FAILED = 14; // set if the helper's kernel threw (a bug: out-of-bounds offsets)
 const SLOTS = 16;
 
@@ -47,6 +49,7 @@ for (;;) {
     } catch {
       Atomics.store(ctl, ${FAILED}, 1);
     }
+    Atomics.add(ctl, ${HELPER_CHUNKS}, 1);
     Atomics.add(ctl, ${DONE}, 1);
     Atomics.notify(ctl, ${DONE});
   }
@@ -76,6 +79,11 @@ export class RowWorkers {
     return Atomics.load(this.ctl, READY) === 1;
   }
 
+  /** How many chunks of rows the helper thread has computed so far. */
+  helperChunks(): number {
+    return Atomics.load(this.ctl, HELPER_CHUNKS);
+  }
+
   /**
    * C rows [0, m) += op(A)·B (B packed), shared with the helper in chunks of `chunkRows` rows.
    * `scratch` and `helperScratch` are the two threads' private kernel scratch areas.
@@ -85,6 +93,9 @@ export class RowWorkers {
     const chunks = Math.ceil(m / chunkRows);
     this.seq = (this.seq + 1) & 0x7fffffff;
     const tag = (this.seq & 0x7fff) << 16;
+    // Close claiming before rewriting the job: a helper still looking at the previous job must not
+    // claim a "chunk" of it against the new chunk count and arguments.
+    Atomics.store(ctl, NEXT, CLOSED);
     ctl[CHUNKS] = chunks;
     ctl[CHUNK_ROWS] = chunkRows;
     ctl.set([transA, m, n, k, a, bp, c, helperScratch], ARGS);

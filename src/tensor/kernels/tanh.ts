@@ -14,7 +14,7 @@ import { WORKSPACE_BASE, wasmKernels } from './wasm.js';
 /** Below this length the copies into wasm memory cost more than SIMD saves. */
 const WASM_MIN_LENGTH = 64;
 
-// Cephes exp: e^t = 2^k·(1 + 2·P/(Q − P)) after t −= k·ln2 (ln2 split in two for exactness).
+// Cephes exp: e^t = 2^k·(1 + 2·P/(Q − P)) = 2^k·(Q + P)/(Q − P) after t −= k·ln2 (ln2 split in two).
 const LOG2E = 1.4426950408889634;
 const LN2_HI = 6.93145751953125e-1;
 const LN2_LO = 1.42860682030941723212e-6;
@@ -30,19 +30,27 @@ const POW2 = Float64Array.from({ length: 64 }, (_, k) => 2 ** k);
 export function tanhCephes(x: number): number {
   if (x === 0) return x; // keeps −0
   const ax = Math.abs(x);
-  let r: number;
+  let num: number;
+  let den: number;
   if (ax > 0.625) {
+    // e^{2|x|} = 2^k·(Q + P)/(Q − P), and tanh = (e − 1)/(e + 1) without dividing twice.
     let t = (ax < 20 ? ax : 20) * 2;
     const k = Math.floor(t * LOG2E + 0.5);
     t = t - k * LN2_HI - k * LN2_LO;
     const xx = t * t;
     const px = t * ((EP0 * xx + EP1) * xx + EP2);
-    const e = (1 + 2 * (px / ((((EQ0 * xx + EQ1) * xx + EQ2) * xx + EQ3) - px))) * POW2[k];
-    r = 1 - 2 / (e + 1);
+    const qx = ((EQ0 * xx + EQ1) * xx + EQ2) * xx + EQ3;
+    const scaled = (qx + px) * POW2[k];
+    const qm = qx - px;
+    num = scaled - qm;
+    den = scaled + qm;
   } else {
+    // x + x·s·P(s)/Q(s) = x·(Q + s·P)/Q, s = x².
     const s = ax * ax;
-    r = ax + ax * s * (((TP0 * s + TP1) * s + TP2) / (((s + TQ0) * s + TQ1) * s + TQ2));
+    den = ((s + TQ0) * s + TQ1) * s + TQ2;
+    num = ax * (den + s * ((TP0 * s + TP1) * s + TP2));
   }
+  const r = num / den;
   return x < 0 ? -r : r;
 }
 

@@ -7,6 +7,8 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const entry = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
+// Resolved here, not by the child: `--import tsx` would resolve against the child's working folder.
+const tsxLoader = import.meta.resolve('tsx');
 
 export interface CliProcess {
   readonly child: ChildProcess;
@@ -21,7 +23,7 @@ export interface CliProcess {
 }
 
 export function spawnCli(args: readonly string[], options: { cwd?: string } = {}): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', tsxLoader, entry, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   const watchers = new Set<() => void>();
   let err = '';

@@ -1,0 +1,1 @@
+import { CrucibleStore } from '../src/store/store.js';

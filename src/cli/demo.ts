@@ -1,0 +1,192 @@
+/**
+ * `crucible demo`: the whole story on one machine — three plants, a coordinator and three plant
+ * processes over gRPC, the comparison with local-only and centralized models, setpoint optimization
+ * and an HTML report. Wiring only: the work is `runDemo` in demo/.
+ *
+ * @example
+ * program.addCommand(demoCommand());
+ * // crucible demo --scenario cstr --seed 7
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { demoScenarios, type DemoScenario } from '../demo/plants.js';
+import { type DemoEvent, type DemoOptions, type DemoResult, runDemo } from '../demo/run-demo.js';
+import { createProgress, type Progress } from './progress.js';
+
+interface DemoFlags {
+  scenario: DemoScenario;
+  seed: number;
+  out: string;
+  run?: string;
+  fast?: boolean;
+  rounds?: number;
+  localEpochs?: number;
+  epochs?: number;
+  samples?: number;
+  dp: boolean;
+  dpNoise: number;
+  dpClip: number;
+  dataFile?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+function integer(min: number) {
+  return (text: string): number => {
+    const v = Number(text);
+    if (!/^\d+$/.test(text.trim()) || v < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got '${text}'`);
+    return v;
+  };
+}
+
+function positive(text: string): number {
+  const v = Number(text);
+  if (!(v > 0) || !Number.isFinite(v)) throw new InvalidArgumentError(`expected a number > 0, got '${text}'`);
+  return v;
+}
+
+/** The `demo` command. */
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('run the three-plant demo end to end: simulate, federate over gRPC, compare with local-only and centralized, optimize, report')
+    .addOption(new Option('--scenario <name>', 'plants to use').choices([...demoScenarios]).default('cstr'))
+    .option('--seed <n>', 'seed of the plants, their data and every model', integer(0), 7)
+    .option('--out <dir>', 'parent folder of the run folder', 'out')
+    .option('--run <name>', 'run folder name (default <scenario>-<seed>)')
+    .option('--fast', 'small data and few rounds (about a minute; what the test runs)')
+    .option('--rounds <n>', 'federated rounds (default 30; fast 3)', integer(1))
+    .option('--local-epochs <n>', 'local epochs per round (default 3; fast 1)', integer(1))
+    .option('--epochs <n>', 'epochs of the local-only and centralized models (default 90; fast 5)', integer(1))
+    .option('--samples <n>', 'samples per simulated plant (default: each plant its own count)', integer(50))
+    .option('--no-dp', 'skip the federated + differential privacy variant')
+    .option('--dp-noise <z>', 'DP noise multiplier z', positive, 1)
+    .option('--dp-clip <C>', 'DP clip norm of each plant update', positive, 0.1)
+    .option('--data-file <csv>', "the debutanizer CSV for --scenario debutanizer (default ../shared/data/debutanizer.csv)", '../shared/data/debutanizer.csv')
+    .option('--json', 'print one JSON object per line (events, then the result)')
+    .option('--quiet', 'print only the report path and errors')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  crucible demo                                 # CSTR, 30 rounds: ~2-3 min on 2 cores; writes out/cstr-7/report.html
+  crucible demo --fast                          # small data, 3 rounds
+  crucible demo --scenario debutanizer          # real data: the debutanizer column split by time into three plants
+  crucible demo --scenario williams-otto --seed 3 --out /tmp/runs
+  crucible demo --json | jq -c 'select(.type == "metrics")'
+
+The run folder holds plants/ (CSV + schema per plant), federation/ (pki, credentials, configs, the
+coordinator's SQLite store) and report.html.`,
+    )
+    .action(async (flags: DemoFlags) => {
+      const options: Partial<DemoOptions> = {
+        scenario: flags.scenario,
+        seed: flags.seed,
+        outDir: flags.out,
+        runName: flags.run,
+        fast: flags.fast === true,
+        rounds: flags.rounds,
+        localEpochs: flags.localEpochs,
+        epochs: flags.epochs,
+        samples: flags.samples,
+        dp: flags.dp ? { noiseMultiplier: flags.dpNoise, clipNorm: flags.dpClip, delta: 1e-5 } : false,
+        debutanizerFile: flags.dataFile,
+      };
+      const demo = runDemo(options);
+      const printer = flags.json ? jsonPrinter() : textPrinter(flags.quiet === true);
+      let step = await demo.next();
+      try {
+        while (!step.done) {
+          printer.event(step.value);
+          step = await demo.next();
+        }
+      } finally {
+        printer.stop();
+      }
+      printer.result(step.value);
+    });
+}
+
+interface Printer {
+  event(e: DemoEvent): void;
+  result(r: DemoResult): void;
+  stop(): void;
+}
+
+function jsonPrinter(): Printer {
+  const line = (o: object): boolean => process.stdout.write(`${JSON.stringify(o)}\n`);
+  return {
+    event: (e) => line(e),
+    result: (r) => line({ type: 'result', dir: r.dir, report: r.reportPath, metrics: r.metrics, ratios: r.ratios, secureAggregation: r.network.secureAggregation, dpEpsilon: r.dp?.epsilon ?? null, optimization: r.optimization.rows }),
+    stop: () => {},
+  };
+}
+
+function textPrinter(quiet: boolean): Printer {
+  const say = (text: string): void => {
+    if (!quiet) process.stdout.write(`${text}\n`);
+  };
+  let bar: Progress | undefined;
+  const endBar = (): void => {
+    bar?.stop();
+    bar = undefined;
+  };
+  return {
+    event(e) {
+      switch (e.type) {
+        case 'step':
+          endBar();
+          say(`\n[${e.step}/6] ${e.title}`);
+          return;
+        case 'plants':
+          for (const p of e.plants) say(`  ${p.plantId}: ${p.rows} rows → ${p.trainRows} train / ${p.testRows} test samples`);
+          say(`  features: ${e.features}\n  files: ${e.dir}`);
+          return;
+        case 'enrolled':
+          say(`  enrolled ${e.plantId}`);
+          return;
+        case 'listening':
+          say(`  coordinator on 127.0.0.1:${e.port}; secure aggregation ${e.secureAggregation ? 'on' : 'OFF (not configurable on the network path yet)'}`);
+          return;
+        case 'round':
+          bar ??= createProgress(e.rounds, { label: '  rounds', unit: 'rounds', quiet });
+          bar.update(e.round, `global MSE ${fmt(e.mse)}, R² ${fmt(e.r2)}`);
+          if (!bar.enabled) say(`  round ${e.round}/${e.rounds}: global MSE ${fmt(e.mse)}, R² ${fmt(e.r2)} (${(e.durationMs / 1000).toFixed(1)} s)`);
+          return;
+        case 'trained':
+          say(`  trained ${e.method}`);
+          return;
+        case 'dp-round':
+          bar ??= createProgress(e.rounds, { label: '  DP rounds', unit: 'rounds', quiet });
+          bar.update(e.round);
+          return;
+        case 'metrics':
+          endBar();
+          say(metricsTable(e.rows));
+          return;
+        case 'optimized':
+          if (e.outcome.skipped !== undefined) say(`  ${e.outcome.skipped}`);
+          for (const r of e.outcome.rows) {
+            say(`  ${r.plantId} ${r.model.padEnd(9)} D ${r.dilutionPerH.toFixed(2)} 1/h, Qk ${r.jacketDutyKJPerH.toFixed(0)} kJ/h: true profit ${r.trueProfit.toFixed(2)} of optimum ${r.optimalProfit.toFixed(2)} (regret ${r.regret.toFixed(2)}, ${((100 * r.regret) / Math.abs(r.optimalProfit)).toFixed(1)}%)`);
+          }
+          return;
+        case 'report':
+          return;
+      }
+    },
+    result(r) {
+      for (const x of r.ratios) say(`  ${x.plantId}: MSE federated/local ${x.federatedOverLocal.toFixed(3)}, federated/centralized ${x.federatedOverCentralized.toFixed(3)}`);
+      if (r.dp !== undefined) say(`  federated + DP: ε = ${r.dp.epsilon.toFixed(2)} at δ = ${r.dp.delta} after ${r.dp.rounds} rounds`);
+      process.stdout.write(`${quiet ? '' : '\nreport: '}${r.reportPath}\n`);
+    },
+    stop: endBar,
+  };
+}
+
+function metricsTable(rows: DemoEvent & { type: 'metrics' } extends { rows: infer R } ? R : never): string {
+  const header = `  ${'plant'.padEnd(9)} ${'method'.padEnd(13)} ${'MSE'.padStart(9)} ${'RMSE'.padStart(9)} ${'R²'.padStart(8)}`;
+  const lines = rows.map((m) => `  ${m.plantId.padEnd(9)} ${m.method.padEnd(13)} ${fmt(m.mse).padStart(9)} ${fmt(m.rmse).padStart(9)} ${m.r2.toFixed(3).padStart(8)}`);
+  return ['', header, ...lines].join('\n');
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? x.toPrecision(4) : String(x);
+}
