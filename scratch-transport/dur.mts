@@ -1,1 +1,0 @@
-import { CrucibleStore } from '../src/store/store.js';
