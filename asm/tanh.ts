@@ -14,8 +14,11 @@
 @inline function tanh2(v: v128): v128 {
   const ax = f64x2.abs(v);
   // Large |x|: (e^{2|x|} − 1)/(e^{2|x|} + 1); |x| ≥ 20 rounds to 1 anyway, so clamp to keep e^{2|x|} finite.
-  let t = f64x2.mul(f64x2.min(ax, f64x2(20.0, 20.0)), f64x2(2.0, 2.0));
-  const kf = f64x2.floor(f64x2.add(f64x2.mul(t, f64x2(1.4426950408889634, 1.4426950408889634)), f64x2(0.5, 0.5)));
+  // pmin (a single minpd) is enough: a NaN lane goes to the small-|x| branch and stays NaN there.
+  let t = f64x2.mul(f64x2.pmin(ax, f64x2(20.0, 20.0)), f64x2(2.0, 2.0));
+  // k = round(t·log2 e) by the 1.5·2^52 shifter: k lands in the low mantissa bits (Cephes uses floor(·+½)).
+  const shifted = f64x2.add(f64x2.mul(t, f64x2(1.4426950408889634, 1.4426950408889634)), f64x2(6755399441055744.0, 6755399441055744.0));
+  const kf = f64x2.sub(shifted, f64x2(6755399441055744.0, 6755399441055744.0));
   t = f64x2.sub(f64x2.sub(t, f64x2.mul(kf, f64x2(6.93145751953125e-1, 6.93145751953125e-1))), f64x2.mul(kf, f64x2(1.42860682030941723212e-6, 1.42860682030941723212e-6)));
   const xx = f64x2.mul(t, t);
   const px = f64x2.mul(
@@ -27,9 +30,8 @@
     f64x2(2.00000000000000000009e0, 2.00000000000000000009e0),
   );
   // e^{2|x|} = 2^k·(Q + P)/(Q − P); tanh = (e − 1)/(e + 1) = (2^k(Q + P) − (Q − P))/(2^k(Q + P) + (Q − P)).
-  // Scale by 2^k by building the exponent bits (0 ≤ k ≤ 58 here).
-  const k = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kf));
-  const scaled = f64x2.mul(f64x2.add(qx, px), i64x2.shl(i64x2.add(k, i64x2(1023, 1023)), 52));
+  // 2^k from the shifter's low bits: (bits + 1023) << 52 pushes the shifter's own exponent out.
+  const scaled = f64x2.mul(f64x2.add(qx, px), i64x2.shl(i64x2.add(shifted, i64x2(1023, 1023)), 52));
   const qm = f64x2.sub(qx, px);
   const bigNum = f64x2.sub(scaled, qm);
   const bigDen = f64x2.add(scaled, qm);

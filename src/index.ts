@@ -31,3 +31,19 @@ export * from './data/index.js';
 export * from './process/index.js';
 // federation (core: messages, grid seam, plant pipeline, strategies, round loop)
 export * from './federation/index.js';
+// flowsheets (units, tear streams, tear solvers, surrogates, fine-tuning through the solver)
+export * from './flowsheet/index.js';
+// hybrid (physics-based) models, classification, drift
+export { HybridModel, type HybridModelSpec, type PhysicalParameterSpec, type PhysicalValues, type ParameterScope, type ResidualSpec } from './hybrid/hybrid-model.js';
+export { applyTransform, toRaw, transformValue, type ParameterTransform } from './hybrid/transforms.js';
+export { keepPlantParametersLocal, type PlantLocalParameters } from './hybrid/plant-parameters.js';
+export { buildModel, modelSpecSchema, parseModelSpec, type ModelShape, type ModelSpec } from './hybrid/model-spec.js';
+export { cstrKineticsPlants, cstrSteadyStateData, kineticsStandardErrors, trueKinetics, vanDeVusseKineticsModel, type CstrKineticsData, type CstrKineticsModelOptions, type CstrKineticsPlant } from './hybrid/examples/cstr-kinetics.js';
+export { eafEnergyData, eafEnergyModel, trueEafEfficiency, type EafEnergyModelOptions } from './hybrid/examples/eaf-energy.js';
+export { balancedClassWeights, classificationLoss, oneHot, sigmoidCrossEntropy, softmaxCrossEntropy, type ClassificationLossOptions } from './classify/losses.js';
+export { aucFromHistograms, classificationMetrics, confusionMatrix, poolConfusion, poolHistograms, rocAuc, scoreHistogram, type ClassMetrics, type ClassificationMetrics, type ConfusionMatrix, type ScoreHistogram } from './classify/metrics.js';
+export { castingDefects, offSpecHeats, type CastingDefectOptions, type DefectTask, type OffSpecLimits } from './classify/defects.js';
+export { Adwin, PageHinkley, type AdwinOptions, type DetectorState, type PageHinkleyOptions } from './drift/detectors.js';
+export { kolmogorovSurvival, ksTwoSample, type KsResult } from './drift/ks-test.js';
+export { DriftMonitor, driftReply, type DriftMonitorOptions, type DriftStatus, type ResidualDetectorSpec } from './drift/monitor.js';
+export { collectDriftReports, retrainFromCurrent, retrainingDecision, type DriftReport, type RetrainingDecision, type RetrainingPolicy } from './drift/retraining.js';

@@ -19,7 +19,7 @@ interface DemoFlags {
   run?: string;
   fast?: boolean;
   rounds?: number;
-  localEpochs?: number;
+  localSteps?: number;
   epochs?: number;
   samples?: number;
   dp: boolean;
@@ -53,8 +53,8 @@ export function demoCommand(): Command {
     .option('--out <dir>', 'parent folder of the run folder', 'out')
     .option('--run <name>', 'run folder name (default <scenario>-<seed>)')
     .option('--fast', 'small data and few rounds (about a minute; what the test runs)')
-    .option('--rounds <n>', 'federated rounds (default 30; fast 3)', integer(1))
-    .option('--local-epochs <n>', 'local epochs per round (default 3; fast 1)', integer(1))
+    .option('--rounds <n>', 'federated rounds (default 200; fast 3)', integer(1))
+    .option('--local-steps <n>', 'local SGD steps per plant per round (default 10; fast 5)', integer(1))
     .option('--epochs <n>', 'epochs of the local-only and centralized models (default 90; fast 5)', integer(1))
     .option('--samples <n>', 'samples per simulated plant (default: each plant its own count)', integer(50))
     .option('--no-dp', 'skip the federated + differential privacy variant')
@@ -67,7 +67,7 @@ export function demoCommand(): Command {
       'after',
       `
 Examples:
-  crucible demo                                 # CSTR, 30 rounds: ~2-3 min on 2 cores; writes out/cstr-7/report.html
+  crucible demo                                 # CSTR, 200 rounds: ~2-3 min on 2 cores; writes out/cstr-7/report.html
   crucible demo --fast                          # small data, 3 rounds
   crucible demo --scenario debutanizer          # real data: the debutanizer column split by time into three plants
   crucible demo --scenario williams-otto --seed 3 --out /tmp/runs
@@ -84,7 +84,7 @@ coordinator's SQLite store) and report.html.`,
         runName: flags.run,
         fast: flags.fast === true,
         rounds: flags.rounds,
-        localEpochs: flags.localEpochs,
+        localSteps: flags.localSteps,
         epochs: flags.epochs,
         samples: flags.samples,
         dp: flags.dp ? { noiseMultiplier: flags.dpNoise, clipNorm: flags.dpClip, delta: 1e-5 } : false,

@@ -38,6 +38,14 @@ interface EvaluateFlags {
   steps?: number;
   json?: string;
   quiet?: boolean;
+  tight?: boolean;
+  hidden?: number[];
+}
+
+function widths(text: string): number[] {
+  const v = text.split(',').map(Number);
+  if (v.some((w) => !Number.isInteger(w) || w <= 0)) throw new InvalidArgumentError(`expected widths like 24,24, got '${text}'`);
+  return v;
 }
 
 function evaluateCommand(): Command {
@@ -49,6 +57,8 @@ function evaluateCommand(): Command {
     .option('--train-cases <n>', 'training operating points (per plant)', positiveInt)
     .option('--test-cases <n>', 'held-out operating points', positiveInt)
     .option('--steps <n>', 'fine-tuning steps', positiveInt)
+    .option('--hidden <widths>', 'hidden widths of each unit MLP, e.g. 16 or 24,24', widths)
+    .option('--tight', 'the tight-recycle scenario: more benzene round the transalkylator, less DIPB conversion per pass')
     .option('--json <file>', 'also write the full result (table data, unit R², timings) as JSON')
     .option('--quiet', 'print only the table')
     .action(async (flags: EvaluateFlags) => {
@@ -59,6 +69,8 @@ function evaluateCommand(): Command {
         trainCases: flags.trainCases ?? base.trainCases,
         testCases: flags.testCases ?? base.testCases,
         fineTune: { ...base.fineTune, steps: flags.steps ?? base.fineTune.steps },
+        surrogate: { ...base.surrogate, hidden: flags.hidden ?? base.surrogate.hidden },
+        scenario: flags.tight ? 'tight-recycle' : 'nominal',
         federation: flags.plants !== undefined && flags.plants > 1 ? { plants: flags.plants, rounds: 30, localEpochs: 5, fineTuneRounds: 4 } : undefined,
       };
       const result = await runCumeneExperiment(options, (stage) => {

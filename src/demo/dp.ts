@@ -1,5 +1,5 @@
 /**
- * The demo's differentially private variant: plant-level DP-FedAvg (McMahan et al., ICLR 2018) —
+ * The demo's differentially private variant: plant-level DP-FedAvg (McMahan et al., ICLR 2018) around FedAdam —
  * each round's plant updates clipped to L2 norm C and Gaussian noise of std z·C added to their sum —
  * trained IN MEMORY (the same round loop and plant pipeline as the network run, without sockets),
  * with the ε spent after every round from the RDP accountant (Mironov 2017) at the chosen δ.
@@ -7,12 +7,12 @@
  * the signal: this variant shows the price of that guarantee, not a tuned result.
  *
  * @example
- * const dp = await federatedWithDp(prepared, { rounds: 30, noiseMultiplier: 1, clipNorm: 0.1, delta: 1e-5, seed: 1 });
+ * const dp = await federatedWithDp(prepared, { rounds: 200, localSteps: 10, localLearningRate: 0.01, serverLearningRate: 0.02, noiseMultiplier: 1, clipNorm: 0.1, delta: 1e-5, seed: 1, network, batchSize: 32 });
  * dp.epsilon;
  */
 import type { ActivationName } from '../nn/activation.js';
 import type { ProcessModel } from '../nn/process-model.js';
-import { fedAvg } from '../federation/strategies/index.js';
+import { fedAdam } from '../federation/strategies/index.js';
 import { dpFedAvg } from '../privacy/dp/dpFedAvg.js';
 import { RdpAccountant } from '../privacy/dp/accountant.js';
 import { compareTraining } from '../study/compare.js';
@@ -21,7 +21,11 @@ import type { PreparedPlants } from './plants.js';
 
 export interface DpOptions {
   rounds: number;
-  localEpochs: number;
+  /** SGD steps per round and their learning rate. */
+  localSteps: number;
+  localLearningRate: number;
+  /** FedAdam server learning rate (the strategy DP wraps). */
+  serverLearningRate: number;
   /** Noise multiplier z (noise std / clip norm). */
   noiseMultiplier: number;
   /** Clip norm C of each plant's update (L2, in standardised parameter units). */
@@ -29,7 +33,6 @@ export interface DpOptions {
   delta: number;
   seed: number;
   network: { hidden: number[]; activation: ActivationName };
-  learningRate: number;
   batchSize: number;
   onRound?: (round: number) => void;
 }
@@ -48,7 +51,7 @@ export interface DpOutcome {
 /** Trains the DP-FedAvg model in memory and accounts its ε. */
 export async function federatedWithDp(prepared: PreparedPlants, options: DpOptions): Promise<DpOutcome> {
   const rng = new Rng(options.seed).fork('dp-noise');
-  const strategy = dpFedAvg(fedAvg(), {
+  const strategy = dpFedAvg(fedAdam({ serverLearningRate: options.serverLearningRate }), {
     noiseMultiplier: options.noiseMultiplier,
     clipping: { kind: 'fixed', clipNorm: options.clipNorm },
     // A seeded source: this is a simulation whose numbers must reproduce (deployments use the OS CSPRNG).
@@ -62,7 +65,7 @@ export async function federatedWithDp(prepared: PreparedPlants, options: DpOptio
       network: options.network,
       methods: ['federated'],
       seed: options.seed,
-      federated: { rounds: options.rounds, localEpochs: options.localEpochs, strategy, learningRate: options.learningRate, batchSize: options.batchSize },
+      federated: { rounds: options.rounds, localEpochs: 1, maxSteps: options.localSteps, optimizer: 'sgd', strategy, learningRate: options.localLearningRate, batchSize: options.batchSize },
       onRound: (r) => options.onRound?.(r.round),
     },
   );

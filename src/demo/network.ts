@@ -30,7 +30,9 @@ export interface NetworkOptions {
   model: { widths: number[]; activation: string; seed: number };
   rounds: number;
   seed: number;
-  training: { epochs: number; batchSize: number; learningRate: number; optimizer: 'adam' | 'sgd' };
+  /** FedAdam's server learning rate. */
+  serverLearningRate: number;
+  training: { epochs: number; maxSteps?: number; batchSize: number; learningRate: number; optimizer: 'adam' | 'sgd' };
   /** Share of each plant's training file it keeps for the per-round federated evaluation. Default 0.1. */
   validationFraction?: number;
   /** Stops everything (the coordinator and plants get SIGTERM). */
@@ -81,7 +83,7 @@ export async function* federateOverNetwork(plants: readonly NetworkPlant[], opti
       store: 'crucible.db',
       tls: { ca: 'pki/ca.pem', cert: 'pki/coordinator.pem', key: 'pki/coordinator-key.pem' },
       model: options.model,
-      strategy: { kind: 'fedavg' },
+      strategy: { kind: 'fedadam', serverLearningRate: options.serverLearningRate },
       rounds: options.rounds,
       seed: options.seed,
       minPlants: plants.length,

@@ -11,7 +11,7 @@
 import type { TearMethod } from './solvers.js';
 import { tearMethods } from './solvers.js';
 import { generateCumeneData, type FlowsheetData } from './cumene/data.js';
-import { cumeneFlowsheetSpec } from './cumene/process.js';
+import { cumeneFlowsheetSpec, tightRecycleWindow } from './cumene/process.js';
 import { type FlowsheetEvaluation, evaluateSurrogateFlowsheet } from './evaluate.js';
 import { fineTuneFederated, trainSurrogatesFederated } from './federated.js';
 import { fineTune } from './finetune.js';
@@ -25,6 +25,8 @@ export interface CumeneExperimentOptions {
   testCases: number;
   /** Spread of operating points around nominal (see `sampleCumeneConditions`). */
   spread: number | 'uniform';
+  /** 'tight-recycle' shifts the window to a higher recycle ratio (`tightRecycleWindow`). Default 'nominal'. */
+  scenario?: 'nominal' | 'tight-recycle';
   seed: number;
   /** Hidden widths, epochs and learning rate of the unit surrogates. */
   surrogate: { hidden: number[]; epochs: number; lr: number };
@@ -42,7 +44,7 @@ export const fullCumeneExperiment: CumeneExperimentOptions = {
   testCases: 200,
   spread: 0.3,
   seed: 1,
-  surrogate: { hidden: [16], epochs: 400, lr: 1e-2 },
+  surrogate: { hidden: [24, 24], epochs: 400, lr: 1e-2 },
   fineTune: { steps: 800, maxUnroll: 10, noise: 1, unitLossWeight: 3, lr: 1e-3, batchSize: 32 },
   evaluation: { maxIterations: 100, tolerance: 1e-6, methods: tearMethods },
 };
@@ -75,10 +77,11 @@ export async function runCumeneExperiment(options: CumeneExperimentOptions, onPr
   };
   const flowsheet = Flowsheet.from(cumeneFlowsheetSpec, 'cumene');
   const plantCount = options.federation?.plants ?? 1;
+  const window = options.scenario === 'tight-recycle' ? tightRecycleWindow : undefined;
   const plantData: FlowsheetData[] = await timed('simulate', () =>
-    Array.from({ length: plantCount }, (_, p) => generateCumeneData({ cases: options.trainCases, seed: options.seed * 100 + p, spread: options.spread })),
+    Array.from({ length: plantCount }, (_, p) => generateCumeneData({ cases: options.trainCases, seed: options.seed * 100 + p, spread: options.spread, window })),
   );
-  const test = generateCumeneData({ cases: options.testCases, seed: options.seed * 100 + 99, spread: options.spread });
+  const test = generateCumeneData({ cases: options.testCases, seed: options.seed * 100 + 99, spread: options.spread, window });
   const plants = plantData.map((data, p) => ({ plantId: `plant-${p}`, data }));
   const sf = await timed('train units', () =>
     options.federation === undefined || plantCount === 1
@@ -133,7 +136,7 @@ export function formatExperimentTable(result: CumeneExperimentResult): string {
   const lines: string[] = [];
   const o = result.options;
   lines.push(`cumene flowsheet, ${o.testCases} held-out operating points; solver cap ${o.evaluation.maxIterations} iterations, tolerance ${o.evaluation.tolerance} (scaled)`);
-  lines.push(`training: ${o.federation && o.federation.plants > 1 ? `${o.federation.plants} plants × ` : ''}${o.trainCases} operating points, spread ${o.spread}; MLP hidden [${o.surrogate.hidden}]`);
+  lines.push(`scenario: ${o.scenario ?? 'nominal'}; training: ${o.federation && o.federation.plants > 1 ? `${o.federation.plants} plants × ` : ''}${o.trainCases} operating points, spread ${o.spread}; MLP hidden [${o.surrogate.hidden}]`);
   lines.push('');
   lines.push(['solver    ', 'converged before → after', 'diverged before', ...products.map((p) => `R² ${p} before → after`)].join(' | '));
   for (const row of solverRows(result)) {

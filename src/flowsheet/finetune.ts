@@ -20,7 +20,7 @@ import { backward } from '../tensor/autodiff.js';
 import { add, div, mean, mul, square, sub } from '../tensor/ops/index.js';
 import { Rng } from '../tensor/rng.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { FlowsheetInputs } from './sequential.js';
+import { type FlowsheetInputs, selectRows } from './sequential.js';
 import type { SurrogateFlowsheet, SurrogateTrainingData } from './surrogate-flowsheet.js';
 
 /** Flowsheet-level training cases: what drives them and their true steady states. */
@@ -55,11 +55,10 @@ export function selectCases(data: SteadyStateCases, indices: ArrayLike<number>):
     for (let r = 0; r < indices.length; r++) out.data.set(t.data.subarray(indices[r] * t.cols, (indices[r] + 1) * t.cols), r * t.cols);
     return out;
   };
-  const map = (o: Readonly<Record<string, Tensor>>): Record<string, Tensor> => Object.fromEntries(Object.entries(o).map(([k, t]) => [k, pick(t)]));
   return {
-    inputs: { feeds: map(data.inputs.feeds), parameters: map(data.inputs.parameters) },
+    inputs: selectRows(data.inputs, Array.from(indices)),
     tears: pick(data.tears),
-    products: map(data.products),
+    products: Object.fromEntries(Object.entries(data.products).map(([k, t]) => [k, pick(t)])),
     units: Object.fromEntries(Object.entries(data.units).map(([k, u]) => [k, { inputs: pick(u.inputs), outputs: pick(u.outputs), outletCount: u.outletCount }])),
   };
 }

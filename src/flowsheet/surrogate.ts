@@ -108,6 +108,7 @@ export class UnitSurrogate {
   readonly inputColumns: readonly number[];
   readonly outputColumns: readonly number[];
   private readonly pickInputs: Tensor;
+  private readonly pickOutputs: Tensor;
   private readonly scatterOutputs: Tensor;
   private readonly inMean: Tensor;
   private readonly inStd: Tensor;
@@ -125,7 +126,8 @@ export class UnitSurrogate {
     this.inputColumns = varyingColumns(input);
     this.outputColumns = varyingColumns(output);
     this.pickInputs = selection(input.mean.cols, this.inputColumns);
-    this.scatterOutputs = transpose(selection(output.mean.cols, this.outputColumns));
+    this.pickOutputs = selection(output.mean.cols, this.outputColumns);
+    this.scatterOutputs = transpose(this.pickOutputs);
     this.inMean = pick(input.mean, this.inputColumns);
     this.inStd = pick(input.std, this.inputColumns);
     this.outMean = pick(output.mean, this.outputColumns);
@@ -150,12 +152,8 @@ export class UnitSurrogate {
   scaled(table: UnitTable): { x: Tensor; y: Tensor } {
     return noGrad(() => ({
       x: div(sub(matmul(table.inputs, this.pickInputs), this.inMean), this.inStd),
-      y: div(sub(matmul(table.outputs, this.transposeScatter()), this.outMean), this.outStd),
+      y: div(sub(matmul(table.outputs, this.pickOutputs), this.outMean), this.outStd),
     }));
-  }
-
-  private transposeScatter(): Tensor {
-    return transpose(this.scatterOutputs);
   }
 
   /** Fits the MLP to `table` (standardized MSE, Adam). Returns the final epoch's loss. */

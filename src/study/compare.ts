@@ -42,8 +42,17 @@ export interface CompareOptions {
   network?: { hidden?: number[]; activation?: ActivationName };
   /** Local-only and centralized training (Adam, cosine decay). Defaults: 300 epochs, batch 32, lr 0.01. */
   central?: { epochs?: number; batchSize?: number; learningRate?: number };
-  /** Federated training. Defaults: 40 rounds, 2 local epochs, batch 32, lr 0.01 (Adam), FedAvg. */
-  federated?: { rounds?: number; localEpochs?: number; batchSize?: number; learningRate?: number; strategy?: Strategy; middleware?: readonly PlantMiddleware[] };
+  /** Federated training. Defaults: 40 rounds, 2 local epochs (or at most `maxSteps` steps), batch 32, lr 0.01, Adam, FedAvg. */
+  federated?: {
+    rounds?: number;
+    localEpochs?: number;
+    maxSteps?: number;
+    batchSize?: number;
+    learningRate?: number;
+    optimizer?: 'adam' | 'sgd';
+    strategy?: Strategy;
+    middleware?: readonly PlantMiddleware[];
+  };
   /** Which of the three to train. Default all. */
   methods?: readonly Method[];
   seed?: number;
@@ -131,7 +140,7 @@ export async function compareTraining(plants: readonly PlantSplit[], options: Co
       rounds: f.rounds,
       seed,
       initialParameters: net.parameters.get(),
-      training: { epochs: f.localEpochs, batchSize: f.batchSize, learningRate: f.learningRate, optimizer: 'adam' },
+      training: { epochs: f.localEpochs, batchSize: f.batchSize, learningRate: f.learningRate, optimizer: f.optimizer ?? 'adam', ...(f.maxSteps === undefined ? {} : { maxSteps: f.maxSteps }) },
       minPlants: plants.length,
       timeouts: { waitForPlantsMs: 10_000, fitMs: 600_000, evaluateMs: 600_000 },
       featureScaling: true,

@@ -47,7 +47,7 @@ describe('coordinator and three plant processes over TLS on loopback', () => {
     for (const id of plants.slice(1)) enrollPlant(id, { storePath: join(dir, 'crucible.db'), pkiDir: join(dir, 'pki'), outDir: join(dir, 'creds', id) });
 
     const port = await freePort();
-    const rounds = 8;
+    const rounds = 40;
     writeFileSync(
       join(dir, 'federation.yaml'),
       YAML.stringify({
@@ -55,7 +55,7 @@ describe('coordinator and three plant processes over TLS on loopback', () => {
         tls: { ca: 'pki/ca.pem', cert: 'pki/coordinator.pem', key: 'pki/coordinator-key.pem' },
         model: { widths, activation: 'tanh', seed: 1 }, strategy: { kind: 'fedavg' },
         rounds, seed: 3, minPlants: 2, featureScaling: true, heartbeatIntervalMs: 300,
-        training: { epochs: 30, batchSize: 16, learningRate: 0.05, optimizer: 'sgd' },
+        training: { epochs: 10, batchSize: 16, learningRate: 0.05, optimizer: 'sgd' },
         timeouts: { waitForPlantsMs: 30_000, fitMs: 20_000, evaluateMs: 20_000 },
       }),
     );
@@ -77,6 +77,7 @@ describe('coordinator and three plant processes over TLS on loopback', () => {
     const running = new Map(plants.map((id) => [id, plantProcess(id)]));
     await Promise.all([...running.values()].map((p) => p.waitFor((l) => l.type === 'started', 30_000)));
     let coordinator = spawnTracked(['coordinator', '--config', 'federation.yaml', '--json']);
+    const t0 = Date.now();
     try {
 
     // Kill the third plant while it trains in a round all three started: the round completes with the other two.
@@ -123,8 +124,8 @@ describe('coordinator and three plant processes over TLS on loopback', () => {
     for (const p of running.values()) p.child.kill('SIGTERM');
     } catch (e) {
       // Say what the coordinator saw: the plant's view alone rarely explains a failure.
-      (e as Error).message += `\ncoordinator stderr:\n${coordinator.stderr()}\ncoordinator lines:\n${coordinator.lines.slice(-15).map((l) => JSON.stringify(l)).join('\n')}`;
-      for (const [id, p] of running) (e as Error).message += `\n${id}: ${p.stderr()}\n${p.lines.slice(-4).map((l) => JSON.stringify(l)).join('\n')}`;
+      (e as Error).message += `\ncoordinator stderr:\n${coordinator.stderr()}\ncoordinator lines:\n${coordinator.lines.slice(0, 12).map((l) => `${(l.seenAtMs as number) - t0} ${JSON.stringify(l)}`).join('\n')}`;
+      for (const [id, p] of running) (e as Error).message += `\n${id}: ${p.stderr()}\n${p.lines.filter((l) => l.type !== 'disconnected' || (l.seenAtMs as number) > t0 + 1000).slice(0, 10).map((l) => `${(l.seenAtMs as number) - t0} ${JSON.stringify(l)}`).join('\n')}`;
       throw e;
     }
   });

@@ -10,7 +10,7 @@
  */
 import { Tensor } from '../../tensor/tensor.js';
 import type { FlowsheetInputs } from '../sequential.js';
-import { type CumeneConditions, type CumenePlant, nominalCumenePlant, sampleCumeneConditions, simulateCumene } from './process.js';
+import { type CumeneConditions, type CumenePlant, type SampleConditionsOptions, nominalCumenePlant, sampleCumeneConditions, simulateCumene } from './process.js';
 
 /** One unit's steady-state table: inputs [inlet streams…, parameters], outputs [outlet streams…]. */
 export interface UnitData {
@@ -39,12 +39,14 @@ export interface GenerateOptions {
   seed: number;
   /** See `sampleCumeneConditions`. Default 'uniform'. */
   spread?: number | 'uniform';
+  /** See `sampleCumeneConditions`. */
+  window?: SampleConditionsOptions['window'];
   plant?: CumenePlant;
 }
 
 /** Simulates `cases` randomized operating points and slices the results per unit. */
 export function generateCumeneData(options: GenerateOptions): FlowsheetData {
-  const conditions = sampleCumeneConditions(options.cases, options.seed, { spread: options.spread });
+  const conditions = sampleCumeneConditions(options.cases, options.seed, { spread: options.spread, window: options.window });
   return cumeneDataFor(conditions, options.plant ?? nominalCumenePlant);
 }
 

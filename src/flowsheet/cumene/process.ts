@@ -98,19 +98,33 @@ export interface SampleConditionsOptions {
    * samples the whole window. Default 'uniform'.
    */
   spread?: number | 'uniform';
+  /** Other ranges for some conditions (their nominal becomes the range's midpoint). */
+  window?: Partial<Record<keyof CumeneConditions, [number, number]>>;
 }
+
+/**
+ * A tighter recycle: more of the benzene overhead goes round the transalkylator loop and less DIPB
+ * reacts per pass, so the recycles carry more and the loop gain is higher.
+ */
+export const tightRecycleWindow: Partial<Record<keyof CumeneConditions, [number, number]>> = {
+  splitToTransalkylator: [0.55, 0.8],
+  transalkylatorConversion: [0.2, 0.4],
+};
 
 /** `count` operating points from a seeded generator. */
 export function sampleCumeneConditions(count: number, seed: number, options: SampleConditionsOptions = {}): CumeneConditions[] {
   const rng = new Rng(seed);
   const spread = options.spread ?? 'uniform';
   const keys = Object.keys(cumeneConditionRanges) as (keyof CumeneConditions)[];
+  const ranges = { ...cumeneConditionRanges, ...options.window };
+  const nominal = { ...nominalCumeneConditions };
+  for (const k of Object.keys(options.window ?? {}) as (keyof CumeneConditions)[]) nominal[k] = (ranges[k][0] + ranges[k][1]) / 2;
   return Array.from({ length: count }, () => {
-    const c = { ...nominalCumeneConditions };
+    const c = { ...nominal };
     for (const k of keys) {
-      const [lo, hi] = cumeneConditionRanges[k];
+      const [lo, hi] = ranges[k];
       if (spread === 'uniform') c[k] = rng.uniform(lo, hi);
-      else c[k] = Math.min(hi, Math.max(lo, nominalCumeneConditions[k] + rng.normal(0, spread * (hi - lo) / 2)));
+      else c[k] = Math.min(hi, Math.max(lo, nominal[k] + rng.normal(0, spread * (hi - lo) / 2)));
     }
     return c;
   });

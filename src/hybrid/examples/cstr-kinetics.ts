@@ -47,6 +47,11 @@ export interface CstrKineticsModelOptions {
   readonly initialActivationTemperatureK?: readonly [number, number, number];
   /** Bounds of E/R [K]. Default [0, 40000]. */
   readonly activationBoundsK?: readonly [number, number];
+  /**
+   * Add a plant-specific catalyst activity a (k1 → a·k1, parameter `logActivity` = ln a, initially 0,
+   * scope 'plant'): catalysts age differently at each plant while the kinetics stay shared. Default false.
+   */
+  readonly plantActivity?: boolean;
 }
 
 /** The hybrid model: inputs [D, cA0, T] → outputs [cA, cB] (steady state). All parameters shared. */
@@ -65,6 +70,7 @@ export function vanDeVusseKineticsModel(options: CstrKineticsModelOptions): Hybr
         name: 'activationTemperatureK', initial: [...(options.initialActivationTemperatureK ?? [8000, 8000, 8000])],
         transform: { kind: 'bounded', lo: eLo, hi: eHi }, unit: 'K', description: 'E_i/R of the Arrhenius law',
       },
+      ...(options.plantActivity ? [{ name: 'logActivity', initial: 0, scope: 'plant' as const, description: 'ln of this plant\'s catalyst activity (k1 factor); kept local' }] : []),
     ],
     equations: (p, x) => {
       const D = sliceCols(x, 0, 1);
@@ -72,7 +78,7 @@ export function vanDeVusseKineticsModel(options: CstrKineticsModelOptions): Hybr
       const T = add(sliceCols(x, 2, 3), KELVIN);
       // k [n, 3] = exp(a − (1/T − 1/T_ref)·E), broadcast over rows.
       const k = exp(sub(p.logRateAtReference, mul(sub(div(Tensor.scalar(1), T), inverseReference), p.activationTemperatureK)));
-      const k1 = sliceCols(k, 0, 1);
+      const k1 = options.plantActivity ? mul(sliceCols(k, 0, 1), exp(p.logActivity)) : sliceCols(k, 0, 1);
       const k2 = sliceCols(k, 1, 2);
       const k3 = sliceCols(k, 2, 3);
       const b = add(D, k1);

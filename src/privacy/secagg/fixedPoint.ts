@@ -72,17 +72,22 @@ export class FixedPoint {
   encode(values: Float64Array, uniform?: () => number): Uint32Array {
     const out = new Uint32Array(values.length);
     const c = this.clipRange;
+    if (uniform === undefined) {
+      // Round to nearest: the hot path for 100k-parameter updates, kept branch-light.
+      const scale = this.scale;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v !== v || v === Infinity || v === -Infinity) throw new RangeError(`FixedPoint.encode: value at index ${i} is ${v}; updates must be finite`);
+        out[i] = Math.round((v > c ? c : v < -c ? -c : v) * scale) >>> 0;
+      }
+      return out;
+    }
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (!Number.isFinite(v)) throw new RangeError(`FixedPoint.encode: value at index ${i} is ${v}; updates must be finite`);
       const scaled = Math.min(c, Math.max(-c, v)) * this.scale;
-      let q: number;
-      if (uniform === undefined) q = Math.round(scaled);
-      else {
-        const floor = Math.floor(scaled);
-        q = uniform() < scaled - floor ? floor + 1 : floor;
-      }
-      out[i] = q >>> 0; // two's complement
+      const floor = Math.floor(scaled);
+      out[i] = (uniform() < scaled - floor ? floor + 1 : floor) >>> 0; // two's complement
     }
     return out;
   }

@@ -21,9 +21,8 @@ export interface KeyPair {
   readonly secretKey: Uint8Array;
 }
 
-// DER prefixes of X25519 keys (RFC 8410) so raw 32-byte keys can go through node:crypto.
+// DER prefix of X25519 private keys (RFC 8410) so raw 32-byte keys can go through node:crypto.
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
 // Importing a raw key into a KeyObject costs more than the agreement itself; a plant agrees with
 // every neighbour using the same few keys, so imports are memoised per key buffer.
@@ -42,7 +41,8 @@ function privateKeyObject(secretKey: Uint8Array): KeyObject {
 function publicKeyObject(publicKey: Uint8Array): KeyObject {
   let key = publicObjects.get(publicKey);
   if (key === undefined) {
-    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+    // JWK import is ~40× faster than DER in Node 20, and a plant imports every neighbour's two keys.
+    key = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(publicKey).toString('base64url') }, format: 'jwk' });
     publicObjects.set(publicKey, key);
   }
   return key;
@@ -56,8 +56,8 @@ export function generateKeyPair(entropy: Entropy): KeyPair {
 
 /** The public key belonging to a raw secret key. */
 export function publicKeyOf(secretKey: Uint8Array): Uint8Array {
-  const spki = createPublicKey(privateKeyObject(secretKey)).export({ format: 'der', type: 'spki' });
-  return new Uint8Array(spki.subarray(spki.length - 32));
+  const jwk = createPublicKey(privateKeyObject(secretKey)).export({ format: 'jwk' });
+  return new Uint8Array(Buffer.from(String(jwk.x), 'base64url'));
 }
 
 /**

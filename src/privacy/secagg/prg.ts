@@ -12,13 +12,23 @@
  */
 import { createCipheriv } from 'node:crypto';
 
+const ZERO_IV = Buffer.alloc(16);
+let zeroBuffer = Buffer.alloc(0);
+
+/** A shared all-zero plaintext of at least `bytes` bytes (never written to). */
+function zeros(bytes: number): Buffer {
+  if (zeroBuffer.length < bytes) zeroBuffer = Buffer.alloc(bytes);
+  return zeroBuffer.subarray(0, bytes);
+}
+
 /** `length` pseudo-random 32-bit words from `seed` (little-endian words of the AES-CTR keystream). */
 export function expandMask(seed: Uint8Array, length: number): Uint32Array {
   if (seed.length !== 32) throw new RangeError(`expandMask: seed must be 32 bytes, got ${seed.length}`);
-  const cipher = createCipheriv('aes-256-ctr', seed, Buffer.alloc(16));
-  const stream = cipher.update(Buffer.alloc(length * 4));
-  // Copy into a fresh aligned buffer; the Uint32Array view reads little-endian words on every
-  // platform Node supports, and plants and coordinator run the same code.
+  const cipher = createCipheriv('aes-256-ctr', seed, ZERO_IV);
+  const stream = cipher.update(zeros(length * 4));
+  // The Uint32Array reads little-endian words on every platform Node supports, and plants and
+  // coordinator run the same code. Large outputs are their own aligned allocation: view, don't copy.
+  if (stream.byteOffset % 4 === 0) return new Uint32Array(stream.buffer, stream.byteOffset, length);
   const words = new Uint32Array(length);
   new Uint8Array(words.buffer).set(stream);
   return words;

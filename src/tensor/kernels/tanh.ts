@@ -23,6 +23,8 @@ const EQ0 = 3.00198505138664455042e-6, EQ1 = 2.52448340349684104192e-3, EQ2 = 2.
 // Cephes tanh for |x| ≤ 0.625: x + x·s·P(s)/Q(s), s = x².
 const TP0 = -9.64399179425052238628e-1, TP1 = -9.92877231001918586564e1, TP2 = -1.61468768441708447952e3;
 const TQ0 = 1.12811678491632931402e2, TQ1 = 2.23548839060100448583e3, TQ2 = 4.84406305325125486048e3;
+/** 1.5·2^52: adding and subtracting it rounds a number of magnitude < 2^51 to an integer. */
+const SHIFTER = 6755399441055744;
 /** 2^k for the k ∈ [0, 58] that occur (|x| is clamped to 20). */
 const POW2 = Float64Array.from({ length: 64 }, (_, k) => 2 ** k);
 
@@ -34,8 +36,9 @@ export function tanhCephes(x: number): number {
   let den: number;
   if (ax > 0.625) {
     // e^{2|x|} = 2^k·(Q + P)/(Q − P), and tanh = (e − 1)/(e + 1) without dividing twice.
-    let t = (ax < 20 ? ax : 20) * 2;
-    const k = Math.floor(t * LOG2E + 0.5);
+    let t = (20 < ax ? 20 : ax) * 2;
+    // Round to nearest by the 1.5·2^52 shifter, as the SIMD kernel does.
+    const k = t * LOG2E + SHIFTER - SHIFTER;
     t = t - k * LN2_HI - k * LN2_LO;
     const xx = t * t;
     const px = t * ((EP0 * xx + EP1) * xx + EP2);

@@ -68,6 +68,20 @@ function unary(name: string, a: Tensor, out: Tensor, grad: (g: Float64Array, ga:
   return recordOp(name, out, [a], (g) => grad(g, a.ensureGrad()));
 }
 
+/**
+ * The buffer a unary rule adds the input's gradient into. When the input has no gradient yet and
+ * the output's gradient `g` is about to be released (autodiff drops it once this rule has run,
+ * unless retained), `g` itself becomes the input's gradient and the rule scales it in place: a
+ * fresh array per op per step costs more than the arithmetic for large batches (page faults).
+ */
+function donatedGrad(a: Tensor, out: Tensor, g: Float64Array): Float64Array {
+  if (a.grad === null && !out.retainsGrad && g.length === a.size) {
+    a.grad = g;
+    return g;
+  }
+  return a.ensureGrad();
+}
+
 /** −x. */
 export function neg(a: Tensor): Tensor {
   const x = a.data;
@@ -106,8 +120,10 @@ export function tanh(a: Tensor): Tensor {
   const out = new Tensor(a.rows, a.cols);
   const y = out.data;
   tanhInto(a.data, y);
-  return unary('tanh', a, out, (g, ga) => {
-    for (let i = 0; i < g.length; i++) ga[i] += g[i] * (1 - y[i] * y[i]);
+  return recordOp('tanh', out, [a], (g) => {
+    const ga = donatedGrad(a, out, g);
+    if (ga === g) for (let i = 0; i < g.length; i++) g[i] *= 1 - y[i] * y[i];
+    else for (let i = 0; i < g.length; i++) ga[i] += g[i] * (1 - y[i] * y[i]);
   });
 }
 

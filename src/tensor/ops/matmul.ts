@@ -78,6 +78,10 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
     }
     // dW = xᵀ·g, dx = g·Wᵀ
     if (weight.requiresGrad) gemm(true, false, inputs, outputs, n, x.data, g, 1, weight.ensureGrad());
-    if (x.requiresGrad) gemm(false, true, n, inputs, outputs, g, weight.data, 1, x.ensureGrad());
+    if (x.requiresGrad) {
+      // A fresh (all-zero) gradient buffer need not be read back into the kernel: beta 0.
+      const fresh = x.grad === null;
+      gemm(false, true, n, inputs, outputs, g, weight.data, fresh ? 0 : 1, x.ensureGrad());
+    }
   });
 }

@@ -35,11 +35,15 @@ export function spawnCli(args: readonly string[], options: { cwd?: string } = {}
     while ((nl = buffer.indexOf('\n')) >= 0) {
       const text = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
+      let line: Record<string, unknown>;
       try {
-        lines.push(JSON.parse(text) as Record<string, unknown>);
+        line = JSON.parse(text) as Record<string, unknown>;
       } catch {
-        lines.push({ type: 'text', text });
+        line = { type: 'text', text };
       }
+      // When the test saw it (for diagnosing timing in failure messages); not part of the output.
+      Object.defineProperty(line, 'seenAtMs', { value: Date.now(), enumerable: false });
+      lines.push(line);
       for (const w of [...watchers]) w();
     }
   });

@@ -1,0 +1,36 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { isCrucibleError } from '../errors.js';
+import { HybridModel } from './hybrid-model.js';
+import { Mlp } from '../nn/mlp.js';
+import { buildModel, parseModelSpec } from './model-spec.js';
+
+function configError(input: unknown): string {
+  try {
+    parseModelSpec(input);
+  } catch (e) {
+    assert.ok(isCrucibleError(e, 'CONFIG_INVALID'), String(e));
+    return e.message;
+  }
+  assert.fail('expected a CONFIG_INVALID error');
+}
+
+describe('model section of the federation config', () => {
+  it('builds a neural, classifier or hybrid model by kind', () => {
+    assert.ok(buildModel(parseModelSpec({ kind: 'neural', hidden: [8] }), { inputSize: 4, outputSize: 2 }) instanceof Mlp);
+    const clf = buildModel(parseModelSpec({ kind: 'classifier', classes: 3, classWeights: 'balanced' }), { inputSize: 5, outputSize: 1 });
+    assert.equal(clf.outputSize, 3);
+    const hybrid = buildModel(parseModelSpec({ kind: 'hybrid', example: 'cstr-kinetics', referenceTemperatureC: 113, plantActivity: true }), { inputSize: 3, outputSize: 2 });
+    assert.ok(hybrid instanceof HybridModel);
+    assert.equal((hybrid as HybridModel).indicesOf('plant').length, 1);
+  });
+
+  it('names the offending key in its errors', () => {
+    assert.match(configError({ kind: 'tree' }), /model\.kind: expected one of neural, classifier, hybrid, got "tree"/);
+    assert.match(configError({ kind: 'neural', hidden: [8, -1] }), /model\.hidden\[1\]/);
+    assert.match(configError({ kind: 'classifier', classes: 1 }), /model\.classes/);
+    assert.match(configError({ kind: 'hybrid', example: 'eaf-energy' }), /model\.materials/);
+    assert.match(configError({ kind: 'neural', hiden: [8] }), /unknown key\(s\) hiden/);
+    assert.throws(() => buildModel(parseModelSpec({ kind: 'hybrid', example: 'cstr-kinetics', referenceTemperatureC: 113 }), { inputSize: 4, outputSize: 2 }), /takes 3 inputs.*data have 4 inputs/);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * The `model` section of a federation config: which kind of model the federation trains —
+ * `neural` (an MLP regressor), `classifier` (an MLP with logits per class) or `hybrid` (a physical
+ * model from `src/hybrid/examples`) — as a Zod discriminated union parsed at the edge. Errors name
+ * the offending key (`model.hidden[1]`, `model.kind`) and say what was expected.
+ *
+ * @example
+ * const spec = parseModelSpec({ kind: 'hybrid', example: 'cstr-kinetics', referenceTemperatureC: 113 });
+ * const model = buildModel(spec, { inputSize: 3, outputSize: 2 });
+ */
+import { z } from 'zod';
+import { CrucibleError } from '../errors.js';
+import { activationNames, type ActivationName } from '../nn/activation.js';
+import { Mlp, type Model } from '../nn/mlp.js';
+import { vanDeVusseKineticsModel } from './examples/cstr-kinetics.js';
+import { eafEnergyModel } from './examples/eaf-energy.js';
+
+const widths = z.array(z.number().int().positive()).default([32, 32]);
+const activationSchema = z.enum(activationNames as [ActivationName, ...ActivationName[]]).default('tanh');
+
+const neuralSchema = z.strictObject({
+  kind: z.literal('neural'),
+  hidden: widths,
+  activation: activationSchema,
+  seed: z.number().int().default(0),
+});
+
+const classifierSchema = z.strictObject({
+  kind: z.literal('classifier'),
+  /** Number of classes (2 = binary, one logit). */
+  classes: z.number().int().min(2),
+  hidden: widths,
+  activation: activationSchema,
+  /** 'balanced' (n/(K·n_k) from federated class counts), explicit weights, or none. */
+  classWeights: z.union([z.literal('balanced'), z.array(z.number().nonnegative())]).optional(),
+  seed: z.number().int().default(0),
+});
+
+const hybridSchema = z.discriminatedUnion('example', [
+  z.strictObject({
+    kind: z.literal('hybrid'),
+    example: z.literal('cstr-kinetics'),
+    referenceTemperatureC: z.number(),
+    plantActivity: z.boolean().default(false),
+  }),
+  z.strictObject({
+    kind: z.literal('hybrid'),
+    example: z.literal('eaf-energy'),
+    /** Material ids in the order of the charge columns. */
+    materials: z.array(z.string().min(1)).min(1),
+    initialEfficiency: z.number().gt(0.3).lt(1).default(0.7),
+  }),
+]);
+
+/** The model section: `kind` selects the variant. */
+export const modelSpecSchema = z.union([neuralSchema, classifierSchema, hybridSchema]);
+export type ModelSpec = z.infer<typeof modelSpecSchema>;
+
+const kinds = ['neural', 'classifier', 'hybrid'] as const;
+
+/** Parses the model section; a bad section is a CONFIG_INVALID error naming each offending key under `where`. */
+export function parseModelSpec(input: unknown, where = 'model'): ModelSpec {
+  const kind = (input as { kind?: unknown } | null)?.kind;
+  if (typeof input !== 'object' || input === null || !kinds.includes(kind as (typeof kinds)[number])) {
+    throw new CrucibleError('CONFIG_INVALID', `${where}.kind: expected one of ${kinds.join(', ')}, got ${JSON.stringify(kind)}`, { key: `${where}.kind` });
+  }
+  // Parse against the chosen variant only, so errors speak of its keys.
+  const schema = kind === 'neural' ? neuralSchema : kind === 'classifier' ? classifierSchema : hybridSchema;
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => {
+    const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+    const keys = i.code === 'unrecognized_keys' ? `: unknown key(s) ${i.keys.join(', ')}` : `: ${i.message}`;
+    return `${where}${path}${keys}`;
+  });
+  throw new CrucibleError('CONFIG_INVALID', `invalid ${where} section (kind '${String(kind)}'): ${issues.join('; ')}`, { keys: issues });
+}
+
+/** The data shape the model must fit. */
+export interface ModelShape {
+  readonly inputSize: number;
+  readonly outputSize: number;
+}
+
+/** Builds the model a spec describes, checked against the data's shape. */
+export function buildModel(spec: ModelSpec, shape: ModelShape): Model {
+  let model: Model;
+  switch (spec.kind) {
+    case 'neural':
+      model = new Mlp({ widths: [shape.inputSize, ...spec.hidden, shape.outputSize], activation: spec.activation, seed: spec.seed });
+      break;
+    case 'classifier':
+      model = new Mlp({ widths: [shape.inputSize, ...spec.hidden, spec.classes === 2 ? 1 : spec.classes], activation: spec.activation, seed: spec.seed });
+      break;
+    case 'hybrid':
+      model = spec.example === 'cstr-kinetics'
+        ? vanDeVusseKineticsModel({ referenceTemperatureC: spec.referenceTemperatureC, plantActivity: spec.plantActivity })
+        : eafEnergyModel(spec.materials, { initialEfficiency: spec.initialEfficiency });
+      break;
+  }
+  if (model.inputSize !== shape.inputSize || (spec.kind !== 'classifier' && model.outputSize !== shape.outputSize)) {
+    throw new CrucibleError(
+      'CONFIG_INVALID',
+      `model (kind '${spec.kind}'${spec.kind === 'hybrid' ? `, example '${spec.example}'` : ''}) takes ${model.inputSize} inputs and gives ${model.outputSize} outputs, the data have ${shape.inputSize} inputs and ${shape.outputSize} outputs`,
+      { key: 'model' },
+    );
+  }
+  return model;
+}
