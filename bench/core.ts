@@ -20,7 +20,7 @@ import { Rng } from '../src/tensor/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { matmul } from '../src/tensor/ops/matmul.js';
 import { wasmKernels } from '../src/tensor/kernels/wasm.js';
-import { kernelThreads } from '../src/tensor/kernels/row-workers.js';
+import { startGemmThreads } from '../src/tensor/kernels/gemm.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -142,7 +142,11 @@ export async function run(): Promise<void> {
   const { tf, backend } = await loadTf();
   const cpu = cpus();
   console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? '?'}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`Crucible: float64, kernels ${wasmKernels ? 'WebAssembly SIMD (f64x2)' : 'TypeScript (no build/kernels.wasm)'}, GEMM threads ${wasmKernels ? kernelThreads() : 1}`);
+  const helper = await startGemmThreads();
+  console.log(
+    `Crucible: float64, kernels ${wasmKernels ? 'WebAssembly SIMD (f64x2)' : 'TypeScript (no build/kernels.wasm)'}, ` +
+      `GEMM threads ${helper ? '2 (products ≥ 2^20 multiply-adds)' : '1'}`,
+  );
   console.log(`TF.js ${tf.version.tfjs}: backend ${backend}`);
   console.log('FLOPs per step = 2·B·(3·Σ in·out − in₀·out₀): forward, weight-gradient and input-gradient products (2·m·n·k each), no input gradient for the first layer; elementwise work not counted.');
   console.log(`Same initial weights, same ${BATCHES} minibatches in turn, SGD lr ${LEARNING_RATE}, MSE; timing is wall clock, rounds alternate TF.js / Crucible.\n`);

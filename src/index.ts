@@ -37,7 +37,7 @@ export * from './flowsheet/index.js';
 export { HybridModel, type HybridModelSpec, type PhysicalParameterSpec, type PhysicalValues, type ParameterScope, type ResidualSpec } from './hybrid/hybrid-model.js';
 export { applyTransform, toRaw, transformValue, type ParameterTransform } from './hybrid/transforms.js';
 export { keepPlantParametersLocal, type PlantLocalParameters } from './hybrid/plant-parameters.js';
-export { buildModel, modelSpecSchema, parseModelSpec, type ModelShape, type ModelSpec } from './hybrid/model-spec.js';
+export { buildModel, modelSpecSchema, parseModelSpec, plantMiddlewareFor, type ModelShape, type ModelSpec } from './hybrid/model-spec.js';
 export { cstrKineticsPlants, cstrSteadyStateData, kineticsStandardErrors, trueKinetics, vanDeVusseKineticsModel, type CstrKineticsData, type CstrKineticsModelOptions, type CstrKineticsPlant } from './hybrid/examples/cstr-kinetics.js';
 export { eafEnergyData, eafEnergyModel, trueEafEfficiency, type EafEnergyModelOptions } from './hybrid/examples/eaf-energy.js';
 export { balancedClassWeights, classificationLoss, oneHot, sigmoidCrossEntropy, softmaxCrossEntropy, type ClassificationLossOptions } from './classify/losses.js';
@@ -47,3 +47,16 @@ export { Adwin, PageHinkley, type AdwinOptions, type DetectorState, type PageHin
 export { kolmogorovSurvival, ksTwoSample, type KsResult } from './drift/ks-test.js';
 export { DriftMonitor, driftReply, type DriftMonitorOptions, type DriftStatus, type ResidualDetectorSpec } from './drift/monitor.js';
 export { collectDriftReports, retrainFromCurrent, retrainingDecision, type DriftReport, type RetrainingDecision, type RetrainingPolicy } from './drift/retraining.js';
+export { classificationSummary, classifierTasks, classProbabilities, collectClassCounts, evaluateClassifierFederated, withClassWeights, type ClassificationSummary, type ClassifierTasksOptions } from './classify/federated.js';
+// privacy (secure aggregation, differential privacy with accountant and ledger, audit)
+export * from './privacy/index.js';
+// transport (gRPC grid, plant client, credentials, PKI, config, runtimes) and durable state (SQLite store)
+export * from './transport/index.js';
+export * from './store/index.js';
+// demo (the `crucible demo` pipeline as a library) and the web dashboard
+export { runDemo, defaultDemoOptions, fastDemoOverrides, type DemoOptions, type DemoEvent, type DemoResult, type PlantMetricsRow } from './demo/run-demo.js';
+export { preparePlants, demoScenarios, type DemoScenario, type PreparedPlants, type DemoPlant } from './demo/plants.js';
+export { steadyStateSurrogate } from './demo/optimize.js';
+export { fineTune, type FineTuneOptions } from './demo/personalize.js';
+export { noiseMultiplierFor } from './demo/dp.js';
+export { startDashboard, dashboardStatus, type DashboardOptions, type RunningDashboard } from './dashboard/server.js';

@@ -22,7 +22,8 @@ import { Adam } from '../nn/adam.js';
 import { fit, predict } from '../nn/fit.js';
 import type { Model } from '../nn/mlp.js';
 import { Sgd } from '../nn/sgd.js';
-import { failureReply, type FitConfig, type PlantReply, type ReplyOk, type TaskMessage } from '../federation/messages.js';
+import type { Grid } from '../federation/grid.js';
+import { failureReply, type FitConfig, type PlantReply, type ReplyOk, type ScalingArrays, type TaskMessage } from '../federation/messages.js';
 import type { PlantData, PlantMiddleware } from '../federation/plant.js';
 import type { Strategy } from '../federation/strategy.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -185,4 +186,27 @@ export function withClassWeights(inner: Strategy, classWeights: readonly number[
       return { ...plan, arrays: { ...plan.arrays, classWeights: weights } };
     },
   };
+}
+
+/** Sums the plants' training class counts (`class-counts` task): the input of `balancedClassWeights`. */
+export async function collectClassCounts(grid: Grid, options: { runId: string; classes: number; timeoutMs: number }): Promise<number[]> {
+  const total = new Array<number>(options.classes).fill(0);
+  for await (const reply of grid.send(grid.plants(), { kind: 'class-counts', runId: options.runId, round: 0, config: {}, arrays: {} }, { timeoutMs: options.timeoutMs })) {
+    const counts = reply.ok ? reply.arrays.classCounts : undefined;
+    if (counts === undefined || counts.length !== options.classes) continue;
+    counts.forEach((c, k) => (total[k] += c));
+  }
+  return total;
+}
+
+/** Evaluates `parameters` on every connected classifier plant's held-out data and pools the counts. */
+export async function evaluateClassifierFederated(
+  grid: Grid,
+  parameters: Float64Array,
+  options: { runId: string; round: number; classes: number; timeoutMs: number; scaling?: ScalingArrays },
+): Promise<ClassificationSummary> {
+  const replies: ReplyOk[] = [];
+  const task: TaskMessage = { kind: 'evaluate', runId: options.runId, round: options.round, config: {}, arrays: { ...options.scaling, parameters } };
+  for await (const reply of grid.send(grid.plants(), task, { timeoutMs: options.timeoutMs })) if (reply.ok) replies.push(reply);
+  return classificationSummary(replies, options.classes);
 }

@@ -23,7 +23,7 @@ interface DemoFlags {
   epochs?: number;
   samples?: number;
   dp: boolean;
-  dpNoise: number;
+  dpEpsilon: number;
   dpClip: number;
   dataFile?: string;
   quiet?: boolean;
@@ -52,13 +52,13 @@ export function demoCommand(): Command {
     .option('--seed <n>', 'seed of the plants, their data and every model', integer(0), 7)
     .option('--out <dir>', 'parent folder of the run folder', 'out')
     .option('--run <name>', 'run folder name (default <scenario>-<seed>)')
-    .option('--fast', 'small data and few rounds (about a minute; what the test runs)')
+    .option('--fast', 'small data and few rounds (under a minute; what the test runs)')
     .option('--rounds <n>', 'federated rounds (default 200; fast 3)', integer(1))
     .option('--local-steps <n>', 'local SGD steps per plant per round (default 10; fast 5)', integer(1))
-    .option('--epochs <n>', 'epochs of the local-only and centralized models (default 90; fast 5)', integer(1))
+    .option('--epochs <n>', 'epochs of the local-only and centralized models (default 10; fast 5)', integer(1))
     .option('--samples <n>', 'samples per simulated plant (default: each plant its own count)', integer(50))
     .option('--no-dp', 'skip the federated + differential privacy variant')
-    .option('--dp-noise <z>', 'DP noise multiplier z', positive, 1)
+    .option('--dp-epsilon <ε>', 'privacy budget of the DP variant over all rounds (δ = 1e-5); sets the noise multiplier', positive, 8)
     .option('--dp-clip <C>', 'DP clip norm of each plant update', positive, 0.1)
     .option('--data-file <csv>', "the debutanizer CSV for --scenario debutanizer (default ../shared/data/debutanizer.csv)", '../shared/data/debutanizer.csv')
     .option('--json', 'print one JSON object per line (events, then the result)')
@@ -87,7 +87,7 @@ coordinator's SQLite store) and report.html.`,
         localSteps: flags.localSteps,
         epochs: flags.epochs,
         samples: flags.samples,
-        dp: flags.dp ? { noiseMultiplier: flags.dpNoise, clipNorm: flags.dpClip, delta: 1e-5 } : false,
+        dp: flags.dp ? { epsilon: flags.dpEpsilon, clipNorm: flags.dpClip, delta: 1e-5 } : false,
         debutanizerFile: flags.dataFile,
       };
       const demo = runDemo(options);
@@ -149,7 +149,10 @@ function textPrinter(quiet: boolean): Printer {
         case 'round':
           bar ??= createProgress(e.rounds, { label: '  rounds', unit: 'rounds', quiet });
           bar.update(e.round, `global MSE ${fmt(e.mse)}, R² ${fmt(e.r2)}`);
-          if (!bar.enabled) say(`  round ${e.round}/${e.rounds}: global MSE ${fmt(e.mse)}, R² ${fmt(e.r2)} (${(e.durationMs / 1000).toFixed(1)} s)`);
+          // Without a terminal (logs, CI) a line per tenth of the run instead of a bar.
+          if (!bar.enabled && (e.round === 1 || e.round === e.rounds || e.round % Math.max(1, Math.round(e.rounds / 10)) === 0)) {
+            say(`  round ${e.round}/${e.rounds}: global MSE ${fmt(e.mse)}, R² ${fmt(e.r2)} (${(e.durationMs / 1000).toFixed(1)} s)`);
+          }
           return;
         case 'trained':
           say(`  trained ${e.method}`);
@@ -165,7 +168,8 @@ function textPrinter(quiet: boolean): Printer {
         case 'optimized':
           if (e.outcome.skipped !== undefined) say(`  ${e.outcome.skipped}`);
           for (const r of e.outcome.rows) {
-            say(`  ${r.plantId} ${r.model.padEnd(9)} D ${r.dilutionPerH.toFixed(2)} 1/h, Qk ${r.jacketDutyKJPerH.toFixed(0)} kJ/h: true profit ${r.trueProfit.toFixed(2)} of optimum ${r.optimalProfit.toFixed(2)} (regret ${r.regret.toFixed(2)}, ${((100 * r.regret) / Math.abs(r.optimalProfit)).toFixed(1)}%)`);
+            const at = Object.entries(r.setpoints).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ');
+            say(`  ${r.plantId} ${r.model.padEnd(18)} ${at}: true profit ${r.trueProfit.toFixed(2)}${r.trueFeasible ? '' : ' (INFEASIBLE)'} of optimum ${r.optimalProfit.toFixed(2)} (regret ${r.regret.toFixed(2)}, ${((100 * r.regret) / Math.abs(r.optimalProfit)).toFixed(1)}%)`);
           }
           return;
         case 'report':
@@ -173,7 +177,9 @@ function textPrinter(quiet: boolean): Printer {
       }
     },
     result(r) {
-      for (const x of r.ratios) say(`  ${x.plantId}: MSE federated/local ${x.federatedOverLocal.toFixed(3)}, federated/centralized ${x.federatedOverCentralized.toFixed(3)}`);
+      for (const x of r.ratios) {
+        say(`  ${x.plantId}: test MSE federated/local ${x.federatedOverLocal.toFixed(3)}, federated/centralized ${x.federatedOverCentralized.toFixed(3)}, federated+finetune/local ${x.fineTunedOverLocal.toFixed(3)}`);
+      }
       if (r.dp !== undefined) say(`  federated + DP: ε = ${r.dp.epsilon.toFixed(2)} at δ = ${r.dp.delta} after ${r.dp.rounds} rounds`);
       process.stdout.write(`${quiet ? '' : '\nreport: '}${r.reportPath}\n`);
     },
@@ -182,8 +188,8 @@ function textPrinter(quiet: boolean): Printer {
 }
 
 function metricsTable(rows: DemoEvent & { type: 'metrics' } extends { rows: infer R } ? R : never): string {
-  const header = `  ${'plant'.padEnd(9)} ${'method'.padEnd(13)} ${'MSE'.padStart(9)} ${'RMSE'.padStart(9)} ${'R²'.padStart(8)}`;
-  const lines = rows.map((m) => `  ${m.plantId.padEnd(9)} ${m.method.padEnd(13)} ${fmt(m.mse).padStart(9)} ${fmt(m.rmse).padStart(9)} ${m.r2.toFixed(3).padStart(8)}`);
+  const header = `  ${'plant'.padEnd(9)} ${'method'.padEnd(18)} ${'MSE'.padStart(9)} ${'RMSE'.padStart(9)} ${'R²'.padStart(8)}`;
+  const lines = rows.map((m) => `  ${m.plantId.padEnd(9)} ${m.method.padEnd(18)} ${fmt(m.mse).padStart(9)} ${fmt(m.rmse).padStart(9)} ${m.r2.toFixed(3).padStart(8)}`);
   return ['', header, ...lines].join('\n');
 }
 

@@ -6,7 +6,7 @@
  *
  * @example
  * program.addCommand(flowsheetCommand());
- * // crucible flowsheet evaluate --fast --json result.json
+ * // crucible flowsheet evaluate --fast --out result.json
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
@@ -36,10 +36,15 @@ interface EvaluateFlags {
   trainCases?: number;
   testCases?: number;
   steps?: number;
-  json?: string;
+  out?: string;
   quiet?: boolean;
-  tight?: boolean;
+  scenario: 'nominal' | 'tight-recycle';
   hidden?: number[];
+}
+
+function scenarioName(text: string): 'nominal' | 'tight-recycle' {
+  if (text !== 'nominal' && text !== 'tight-recycle') throw new InvalidArgumentError(`expected 'nominal' or 'tight-recycle', got '${text}'`);
+  return text;
 }
 
 function widths(text: string): number[] {
@@ -58,8 +63,8 @@ function evaluateCommand(): Command {
     .option('--test-cases <n>', 'held-out operating points', positiveInt)
     .option('--steps <n>', 'fine-tuning steps', positiveInt)
     .option('--hidden <widths>', 'hidden widths of each unit MLP, e.g. 16 or 24,24', widths)
-    .option('--tight', 'the tight-recycle scenario: more benzene round the transalkylator, less DIPB conversion per pass')
-    .option('--json <file>', 'also write the full result (table data, unit R², timings) as JSON')
+    .option('--scenario <name>', "'tight-recycle' (more benzene round the transalkylator, less DIPB converted per pass) or 'nominal'", scenarioName, 'tight-recycle')
+    .option('--out <file>', 'also write the full result (table data, unit R², timings) as JSON')
     .option('--quiet', 'print only the table')
     .action(async (flags: EvaluateFlags) => {
       const base = flags.fast ? fastCumeneExperiment : fullCumeneExperiment;
@@ -70,17 +75,17 @@ function evaluateCommand(): Command {
         testCases: flags.testCases ?? base.testCases,
         fineTune: { ...base.fineTune, steps: flags.steps ?? base.fineTune.steps },
         surrogate: { ...base.surrogate, hidden: flags.hidden ?? base.surrogate.hidden },
-        scenario: flags.tight ? 'tight-recycle' : 'nominal',
-        federation: flags.plants !== undefined && flags.plants > 1 ? { plants: flags.plants, rounds: 30, localEpochs: 5, fineTuneRounds: 4 } : undefined,
+        scenario: flags.scenario,
+        federation: flags.plants !== undefined && flags.plants > 1 ? { plants: flags.plants, rounds: 100, localEpochs: 5, fineTuneRounds: 4 } : undefined,
       };
       const result = await runCumeneExperiment(options, (stage) => {
         if (!flags.quiet) process.stderr.write(`${stage}…\n`);
       });
       process.stdout.write(`${formatExperimentTable(result)}\n`);
-      if (flags.json !== undefined) {
+      if (flags.out !== undefined) {
         const data = { options: result.options, solvers: solverRows(result), before: result.before, after: result.after, worstUnitR2Drop: worstUnitR2Drop(result), timingsMs: result.timingsMs };
-        writeFileSync(flags.json, `${JSON.stringify(data, null, 2)}\n`);
-        if (!flags.quiet) process.stderr.write(`wrote ${flags.json}\n`);
+        writeFileSync(flags.out, `${JSON.stringify(data, null, 2)}\n`);
+        if (!flags.quiet) process.stderr.write(`wrote ${flags.out}\n`);
       }
     });
 }

@@ -9,13 +9,13 @@ const crucible = (...args: string[]) => spawnSync(process.execPath, ['--import',
 test('crucible --help lists every command and exits 0', () => {
   const r = crucible('--help');
   assert.equal(r.status, 0, r.stderr);
-  for (const command of ['demo', 'simulate', 'enroll', 'coordinator', 'plant', 'status', 'flowsheet']) assert.match(r.stdout, new RegExp(`\\n  ${command}\\b`));
+  for (const command of ['demo', 'simulate', 'enroll', 'coordinator', 'plant', 'status', 'audit', 'optimize', 'flowsheet', 'dashboard']) assert.match(r.stdout, new RegExp(`\\n  ${command}\\b`));
   assert.match(r.stdout, /Exit codes/);
 });
 
 test('every command has --help with examples', () => {
   // simulate's help has no examples yet (src/cli/simulate.ts belongs to the data engineer).
-  for (const command of ['demo', 'enroll', 'coordinator', 'plant', 'status']) {
+  for (const command of ['demo', 'enroll', 'coordinator', 'plant', 'status', 'audit', 'optimize', 'dashboard']) {
     const r = crucible(command, '--help');
     assert.equal(r.status, 0, `${command}: ${r.stderr}`);
     assert.match(r.stdout, /Examples:/, command);

@@ -9,10 +9,13 @@
  * // crucible --json status --store out/demo/federation/crucible.db
  */
 import { Command, CommanderError } from 'commander';
+import { auditCommand } from './audit.js';
 import { coordinatorCommand } from './coordinator.js';
+import { dashboardCommand } from './dashboard.js';
 import { demoCommand } from './demo.js';
 import { enrollCommand } from './enroll.js';
 import { flowsheetCommand } from './flowsheet.js';
+import { optimizeCommand } from './optimize.js';
 import { plantCommand } from './plant.js';
 import { exitCodes, reportFailure } from './run.js';
 import { simulateCommand } from './simulate.js';
@@ -40,10 +43,11 @@ Examples:
   crucible coordinator --config federation.yaml  # serve a federation
   crucible plant --config plant.yaml             # join it as a plant
   crucible status --store crucible.db            # how far a run has got
+  crucible dashboard --store crucible.db         # the same in a browser, http://127.0.0.1:8080/
 
 Exit codes: 0 ok, 1 unexpected failure, 64 usage error, and per error code (docs/cli.md).`,
     );
-  const commands = [demoCommand(), simulateCommand(), enrollCommand(), coordinatorCommand(), plantCommand(), statusCommand(), flowsheetCommand()];
+  const commands = [demoCommand(), simulateCommand(), enrollCommand(), coordinatorCommand(), plantCommand(), statusCommand(), auditCommand(), optimizeCommand(), flowsheetCommand(), dashboardCommand()];
   for (const c of commands) {
     c.exitOverride();
     program.addCommand(c);

@@ -48,6 +48,27 @@ export interface DpOutcome {
   ledger: { round: number; epsilon: number }[];
 }
 
+/**
+ * The noise multiplier z at which `rounds` rounds of the Gaussian mechanism (every plant every round)
+ * spend exactly `epsilon` at `delta`, by bisection on the accountant (ε falls as z grows).
+ *
+ * @example
+ * noiseMultiplierFor(8, 1e-5, 200); // ≈ 8.9
+ */
+export function noiseMultiplierFor(epsilon: number, delta: number, rounds: number): number {
+  if (!(epsilon > 0) || !(delta > 0 && delta < 1) || !(rounds >= 1)) throw new RangeError(`noiseMultiplierFor: need ε > 0, 0 < δ < 1, rounds ≥ 1; got ${epsilon}, ${delta}, ${rounds}`);
+  const spent = (z: number): number => new RdpAccountant().compose({ noiseMultiplier: z, samplingRate: 1, steps: rounds }).epsilon(delta);
+  let low = 0.05;
+  let high = 1000;
+  if (spent(high) > epsilon) throw new RangeError(`noiseMultiplierFor: ε = ${epsilon} is out of reach in ${rounds} rounds`);
+  for (let i = 0; i < 60; i++) {
+    const mid = Math.sqrt(low * high);
+    if (spent(mid) > epsilon) low = mid;
+    else high = mid;
+  }
+  return high;
+}
+
 /** Trains the DP-FedAvg model in memory and accounts its ε. */
 export async function federatedWithDp(prepared: PreparedPlants, options: DpOptions): Promise<DpOutcome> {
   const rng = new Rng(options.seed).fork('dp-noise');

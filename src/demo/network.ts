@@ -10,7 +10,7 @@
  * for (let e = await run.next(); !e.done; e = await run.next()) console.log(e.value);
  */
 import { writeFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import { CrucibleError } from '../errors.js';
@@ -67,6 +67,10 @@ function secureAggregationKey(): string | undefined {
 /** Runs the federation as separate processes and yields its progress (see the file comment). */
 export async function* federateOverNetwork(plants: readonly NetworkPlant[], options: NetworkOptions): AsyncGenerator<NetworkEvent, NetworkResult, undefined> {
   const dir = options.dir;
+  // A fresh federation every time: a store left by an earlier demo would make the coordinator resume
+  // (and find) that finished run. Only the demo's own generated files live here.
+  for (const file of ['crucible.db', 'crucible.db-wal', 'crucible.db-shm']) await rm(join(dir, file), { force: true });
+  for (const sub of ['pki', 'creds']) await rm(join(dir, sub), { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const runId = 'demo';
   for (const p of plants) {

@@ -70,8 +70,12 @@ export interface PreparePlantsOptions {
  * steady state of a model in inputs only is the model at constant inputs (what the optimizer needs).
  */
 const cstrLagsMinutes = [0, 2, 4, 6, 8, 10];
-/** Debutanizer soft sensor: inputs at lags 0–6 samples (the column's transport delays, Fortuna et al. 2007). */
-const debutanizerLags = [0, 2, 4, 6];
+/**
+ * Debutanizer soft sensor: the regressors of Fortuna et al. (Soft Sensors for Monitoring and Control
+ * of Industrial Processes, Springer 2007, ch. 5): u1–u7 now, u5 (bottom temperature) at lags 1–3,
+ * and the butane content y at lags 4–6 — the gas chromatograph reports it about four samples late.
+ */
+const debutanizerFeatures: FeatureSpec = { defaultLags: [0], lags: { u5: [0, 1, 2, 3], y: [4, 5, 6] }, differences: {} };
 
 /** Writes the plants' files and builds their splits. */
 export async function preparePlants(options: PreparePlantsOptions): Promise<PreparedPlants> {
@@ -83,7 +87,7 @@ export async function preparePlants(options: PreparePlantsOptions): Promise<Prep
   let featureNote: string;
   if (options.scenario === 'debutanizer') {
     logs = await debutanizerPlants(options.debutanizerFile ?? 'debutanizer.csv', plantsDir);
-    featureNote = `inputs u1…u7 at lags ${debutanizerLags.join(', ')} samples; no output feedback`;
+    featureNote = 'u1…u7 now, u5 at lags 1–3, y at lags 4–6 (the analyser delay), as in Fortuna et al. 2007';
   } else {
     const process = options.scenario as ProcessName;
     await writeSimulatedPlants({ process, preset: 'arxiv-2604.26073', seed: options.seed, out: plantsDir, samples: options.samples });
@@ -128,7 +132,7 @@ export async function preparePlants(options: PreparePlantsOptions): Promise<Prep
 }
 
 function featureSpecFor(scenarioName: DemoScenario, dataset: PlantDataset): FeatureSpec {
-  if (scenarioName === 'debutanizer') return { defaultLags: debutanizerLags, lags: {}, differences: {} };
+  if (scenarioName === 'debutanizer') return debutanizerFeatures;
   if (scenarioName !== 'cstr') return { defaultLags: [0], lags: {}, differences: {} };
   const intervalS = dataset.schema.samplingInterval;
   const lags = cstrLagsMinutes.map((m) => {

@@ -13,7 +13,7 @@ import type { DpOutcome } from './dp.js';
 import type { NetworkResult } from './network.js';
 import type { OptimizationOutcome } from './optimize.js';
 import type { PreparedPlants } from './plants.js';
-import type { DemoOptions, MethodName, PlantMetricsRow } from './run-demo.js';
+import type { DemoOptions, DemoResult, MethodName, PlantMetricsRow } from './run-demo.js';
 import { parityPoints } from './score.js';
 
 export interface DemoReportInput {
@@ -21,13 +21,13 @@ export interface DemoReportInput {
   prepared: PreparedPlants;
   network: NetworkResult;
   metrics: PlantMetricsRow[];
-  ratios: { plantId: string; federatedOverLocal: number; federatedOverCentralized: number }[];
-  models: { local: Record<string, ProcessModel>; federated: ProcessModel; centralized?: ProcessModel; dp?: ProcessModel };
+  ratios: DemoResult['ratios'];
+  models: { local: Record<string, ProcessModel>; federated: ProcessModel; personalized: Record<string, ProcessModel>; centralized?: ProcessModel; dp?: ProcessModel };
   dp?: DpOutcome;
   optimization: OptimizationOutcome;
 }
 
-const methodOrder: MethodName[] = ['local', 'federated', 'centralized', 'federated+dp'];
+const methodOrder: MethodName[] = ['local', 'federated', 'federated+finetune', 'centralized', 'federated+dp'];
 
 /** Writes `<dir>/report.html` and returns its path. */
 export function writeDemoReport(dir: string, r: DemoReportInput): string {
@@ -48,8 +48,12 @@ export function writeDemoReport(dir: string, r: DemoReportInput): string {
           ['federated training', `${r.network.rounds.length} rounds × ${r.options.localSteps} local SGD steps (lr ${r.options.localLearningRate}, batch ${r.options.batchSize}), FedAdam server lr ${r.options.serverLearningRate}; coordinator and 3 plant processes over gRPC with mutual TLS on 127.0.0.1:${r.network.port}`],
           ['secure aggregation', r.network.secureAggregation ? 'on (SecAgg+ masking; the coordinator saw only sums)' : 'OFF on the network path: the coordinator and plant configs have no secure-aggregation key yet (see the privacy section)'],
           ['local-only / centralized', `${r.options.epochs} epochs each, Adam lr ${r.options.learningRate} with cosine decay`],
-          ['federated beats local-only', `${beats} of ${plants.length} plants`],
-          ...r.ratios.map((x): [string, string] => [`${x.plantId}: MSE ratio`, `federated/local ${x.federatedOverLocal.toFixed(3)}, federated/centralized ${x.federatedOverCentralized.toFixed(3)}`]),
+          ['personalization', `each plant fine-tunes the federated model for ${r.options.fineTuneEpochs} epochs on its own rows (Adam lr ${r.options.fineTuneLearningRate}): 'federated+finetune'`],
+          ['federated beats local-only', `${beats} of ${plants.length} plants (federated+finetune: ${r.ratios.filter((x) => x.fineTunedOverLocal < 1).length} of ${plants.length})`],
+          ...r.ratios.map((x): [string, string] => [
+            `${x.plantId}: test MSE ratios`,
+            `federated/local ${x.federatedOverLocal.toFixed(3)}, federated/centralized ${x.federatedOverCentralized.toFixed(3)}, federated+finetune/local ${x.fineTunedOverLocal.toFixed(3)}`,
+          ]),
         ],
       },
     ],
@@ -83,8 +87,8 @@ export function writeDemoReport(dir: string, r: DemoReportInput): string {
     blocks: [
       {
         kind: 'figure',
-        svg: lineChart([{ name: 'global validation MSE', points: convergence }], { title: 'Federated training over gRPC', xLabel: 'round', yLabel: 'MSE (standardised)', logY: true }),
-        caption: "Pooled MSE of each round's global model on the plants' own validation shares (federated evaluation; only sums leave the plants).",
+        svg: lineChart([{ name: 'global validation MSE', points: convergence }], { title: 'Federated training over gRPC', xLabel: 'round', yLabel: 'MSE (target units)', logY: true }),
+        caption: "Pooled MSE of each round's global model on the plants' own validation shares, in the targets' units averaged over outputs (federated evaluation; only sums leave the plants).",
       },
     ],
   });
@@ -98,6 +102,7 @@ export function writeDemoReport(dir: string, r: DemoReportInput): string {
         [
           ...(r.models.local[p.plantId] ? [{ name: 'local', points: parityPoints(r.models.local[p.plantId], p.data.test, output) }] : []),
           { name: 'federated', points: parityPoints(r.models.federated, p.data.test, output) },
+          { name: 'federated+finetune', points: parityPoints(r.models.personalized[p.plantId], p.data.test, output) },
           ...(r.models.centralized ? [{ name: 'centralized', points: parityPoints(r.models.centralized, p.data.test, output) }] : []),
         ],
         { title: `${p.plantId}: predicted vs measured`, xLabel: `measured ${r.prepared.outputNames[output]}`, yLabel: 'predicted', width: 520, height: 360 },
@@ -144,13 +149,16 @@ export function writeDemoReport(dir: string, r: DemoReportInput): string {
         : [
             {
               kind: 'text',
-              text: `Each plant maximises its steady-state profit V·D·(cB − 0.15·cA0) − 0.05·|Qk|/1000 over D ∈ [${opt.box?.dilutionPerH.join(', ')}] 1/h, Qk ∈ [${opt.box?.jacketDutyKJPerH.join(', ')}] kJ/h (where the plants have data) at its mean feed; the chosen setpoints are scored on the plant's true simulator. Regret = true optimum (over D ∈ [3, 35], Qk ∈ [−9000, 0]) − true profit at the chosen setpoints.`,
+              text: `${opt.description ?? ''} Candidates stay within Mahalanobis distance ${opt.maxMahalanobis} of the plant's own training inputs (where this plant has run); the chosen setpoints are scored on the plant's true simulator. Regret = true optimum − true profit at the chosen setpoints.`,
             },
             {
               kind: 'table',
               caption: 'Optimization result',
-              columns: ['plant', 'model', 'D [1/h]', 'Qk [kJ/h]', 'predicted profit', 'true profit', 'true optimum', 'regret', 'regret %'],
-              rows: opt.rows.map((x) => [x.plantId, x.model, x.dilutionPerH, x.jacketDutyKJPerH, x.predictedProfit, x.trueProfit, x.optimalProfit, x.regret, (100 * x.regret) / Math.abs(x.optimalProfit)]),
+              columns: ['plant', 'model', 'setpoints', 'Mahalanobis', 'predicted profit', 'true profit', 'feasible', 'true optimum', 'at', 'regret', 'regret %'],
+              rows: opt.rows.map((x) => [
+                x.plantId, x.model, setpointText(x.setpoints), x.mahalanobis ?? Number.NaN, x.predictedProfit, x.trueProfit, x.trueFeasible ? 'yes' : 'NO',
+                x.optimalProfit, setpointText(x.optimum), x.regret, (100 * x.regret) / Math.abs(x.optimalProfit),
+              ]),
             },
           ],
   });
@@ -160,4 +168,8 @@ export function writeDemoReport(dir: string, r: DemoReportInput): string {
     subtitle: `Three plants learn one process model without sharing data — ${new Date().toISOString()}`,
     sections,
   });
+}
+
+function setpointText(values: Record<string, number>): string {
+  return Object.entries(values).map(([k, v]) => `${k} = ${Number(v.toPrecision(4))}`).join(', ');
 }

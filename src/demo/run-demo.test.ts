@@ -28,7 +28,7 @@ test('the fast demo trains over gRPC with separate processes and writes a report
 
     // Every plant is scored by every method, with finite numbers.
     for (const plant of ['plant-a', 'plant-b', 'plant-c']) {
-      for (const method of ['local', 'federated', 'centralized', 'federated+dp']) {
+      for (const method of ['local', 'federated', 'federated+finetune', 'centralized', 'federated+dp']) {
         const row = result.metrics.find((m) => m.plantId === plant && m.method === method);
         assert.ok(row !== undefined, `${plant} ${method}`);
         assert.ok(Number.isFinite(row.mse) && row.mse > 0 && Math.abs(row.rmse - Math.sqrt(row.mse)) < 1e-9 * (1 + row.rmse));
@@ -36,7 +36,7 @@ test('the fast demo trains over gRPC with separate processes and writes a report
     }
     assert.ok(result.dp !== undefined && result.dp.epsilon > 0 && Number.isFinite(result.dp.epsilon));
     // Optimization is scored on the true simulator: regret is never negative.
-    assert.equal(result.optimization.rows.length, 6);
+    assert.equal(result.optimization.rows.length, 9);
     for (const r of result.optimization.rows) assert.ok(r.regret >= -1e-6 * Math.abs(r.optimalProfit), `${r.plantId} ${r.model}: regret ${r.regret}`);
 
     const html = readFileSync(result.reportPath, 'utf8');

@@ -14,9 +14,11 @@ import { join, resolve } from 'node:path';
 import type { ActivationName } from '../nn/activation.js';
 import { Mlp } from '../nn/mlp.js';
 import { ProcessModel } from '../nn/process-model.js';
+import { saveProcessModel } from '../nn/save.js';
 import { compareTraining, type Method } from '../study/compare.js';
-import { federatedWithDp, type DpOutcome } from './dp.js';
+import { federatedWithDp, noiseMultiplierFor, type DpOutcome } from './dp.js';
 import { federateOverNetwork, type NetworkEvent, type NetworkResult } from './network.js';
+import { fineTune } from './personalize.js';
 import { optimizePlants, type OptimizationOutcome } from './optimize.js';
 import { preparePlants, type DemoScenario, type PreparedPlants } from './plants.js';
 import { writeDemoReport } from './report.js';
@@ -38,6 +40,9 @@ export interface DemoOptions {
   localLearningRate: number;
   /** FedAdam's server learning rate (Reddi et al., ICLR 2021). */
   serverLearningRate: number;
+  /** Personalization: epochs and Adam learning rate with which each plant fine-tunes the federated model on its own rows. */
+  fineTuneEpochs: number;
+  fineTuneLearningRate: number;
   /** Epochs of the local-only and centralized models (Adam, cosine decay from `learningRate`). */
   epochs: number;
   hidden: number[];
@@ -46,8 +51,8 @@ export interface DemoOptions {
   batchSize: number;
   /** Samples per simulated plant; default each preset plant's own (heterogeneous) count. */
   samples?: number;
-  /** Plant-level DP-FedAvg variant (in memory); `false` to skip. */
-  dp: { noiseMultiplier: number; clipNorm: number; delta: number } | false;
+  /** Plant-level DP-FedAvg variant (in memory) at the target ε over all rounds; `false` to skip. */
+  dp: { epsilon: number; clipNorm: number; delta: number } | false;
   debutanizerFile?: string;
 }
 
@@ -65,18 +70,20 @@ export const defaultDemoOptions: DemoOptions = {
   localSteps: 10,
   localLearningRate: 0.01,
   serverLearningRate: 0.02,
-  epochs: 90,
+  fineTuneEpochs: 5,
+  fineTuneLearningRate: 0.001,
+  epochs: 10,
   hidden: [32, 32],
   activation: 'tanh',
   learningRate: 0.01,
   batchSize: 32,
-  dp: { noiseMultiplier: 1, clipNorm: 0.1, delta: 1e-5 },
+  dp: { epsilon: 8, clipNorm: 0.1, delta: 1e-5 },
 };
 
 /** What fast mode changes: small data, few rounds (under a minute end to end). */
-export const fastDemoOverrides: Partial<DemoOptions> = { samples: 500, rounds: 3, localSteps: 5, epochs: 5, hidden: [16] };
+export const fastDemoOverrides: Partial<DemoOptions> = { samples: 500, rounds: 3, localSteps: 5, epochs: 5, fineTuneEpochs: 2, hidden: [16] };
 
-export type MethodName = Method | 'federated+dp';
+export type MethodName = Method | 'federated+finetune' | 'federated+dp';
 
 export interface PlantMetricsRow {
   plantId: string;
@@ -105,7 +112,7 @@ export interface DemoResult {
   dp?: DpOutcome;
   optimization: OptimizationOutcome;
   /** Per plant: federated MSE / local MSE and federated MSE / centralized MSE. */
-  ratios: { plantId: string; federatedOverLocal: number; federatedOverCentralized: number }[];
+  ratios: { plantId: string; federatedOverLocal: number; federatedOverCentralized: number; fineTunedOverLocal: number }[];
 }
 
 /** Runs the demo (see the file comment). */
@@ -148,6 +155,18 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
     provenance: { method: 'federated', transport: 'grpc', rounds: o.rounds, runId: networkResult.runId },
   });
 
+  // The federated model as a file, for `crucible optimize --model` (it is what every plant receives anyway).
+  const modelPath = join(dir, 'federated.model.json');
+  await saveProcessModel(federated, modelPath);
+  yield { type: 'trained', method: `federated (saved to ${modelPath})` };
+
+  // Each plant fine-tunes the federated model on its own rows (in its own process in a deployment).
+  const personalized: Record<string, ProcessModel> = {};
+  for (const p of prepared.plants) {
+    personalized[p.plantId] = fineTune(federated, p.data.train, { epochs: o.fineTuneEpochs, learningRate: o.fineTuneLearningRate, batchSize: o.batchSize, seed: o.seed });
+  }
+  yield { type: 'trained', method: 'federated+finetune' };
+
   yield { type: 'step', step: 3, title: 'Local-only and centralized models for comparison' };
   const trained: string[] = [];
   const compare = await compareTraining(
@@ -166,10 +185,11 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
 
   let dp: DpOutcome | undefined;
   if (o.dp !== false) {
-    yield { type: 'step', step: 4, title: `Federated + plant-level DP (in memory; z = ${o.dp.noiseMultiplier}, C = ${o.dp.clipNorm}, δ = ${o.dp.delta})` };
+    const noiseMultiplier = noiseMultiplierFor(o.dp.epsilon, o.dp.delta, o.rounds);
+    yield { type: 'step', step: 4, title: `Federated + plant-level DP, in memory: ε = ${o.dp.epsilon} at δ = ${o.dp.delta} over ${o.rounds} rounds → z = ${noiseMultiplier.toFixed(2)}, C = ${o.dp.clipNorm}` };
     const rounds: number[] = [];
     dp = await federatedWithDp(prepared, {
-      ...o.dp, rounds: o.rounds, localSteps: o.localSteps, localLearningRate: o.localLearningRate, serverLearningRate: o.serverLearningRate,
+      noiseMultiplier, clipNorm: o.dp.clipNorm, delta: o.dp.delta, rounds: o.rounds, localSteps: o.localSteps, localLearningRate: o.localLearningRate, serverLearningRate: o.serverLearningRate,
       seed: o.seed, network, batchSize: o.batchSize, onRound: (r) => rounds.push(r),
     });
     for (const r of rounds) yield { type: 'dp-round', round: r, rounds: o.rounds };
@@ -180,6 +200,7 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
     const models: [MethodName, ProcessModel | undefined][] = [
       ['local', compare.local[p.plantId]],
       ['federated', federated],
+      ['federated+finetune', personalized[p.plantId]],
       ['centralized', compare.centralized],
       ['federated+dp', dp?.model],
     ];
@@ -195,16 +216,28 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
     plantId: p.plantId,
     federatedOverLocal: mseOf(p.plantId, 'federated') / mseOf(p.plantId, 'local'),
     federatedOverCentralized: mseOf(p.plantId, 'federated') / mseOf(p.plantId, 'centralized'),
+    fineTunedOverLocal: mseOf(p.plantId, 'federated+finetune') / mseOf(p.plantId, 'local'),
   }));
 
   yield { type: 'step', step: 5, title: 'Setpoint optimization with the federated model, scored on the true simulator' };
-  const optimization = optimizePlants(prepared, { federated: () => federated, local: (id) => compare.local[id] }, { seed: o.seed });
+  // A plant optimizes within its own operating experience (its training inputs), whichever model it uses: the
+  // federated model knows this plant's behaviour only where this plant has data.
+  const own = (id: string): string[] => [id];
+  const optimization = optimizePlants(
+    prepared,
+    {
+      federated: { model: () => federated, trainedOn: own },
+      'federated+finetune': { model: (id) => personalized[id], trainedOn: own },
+      local: { model: (id) => compare.local[id], trainedOn: own },
+    },
+    { seed: o.seed },
+  );
   yield { type: 'optimized', outcome: optimization };
 
   yield { type: 'step', step: 6, title: 'Report' };
   const reportPath = writeDemoReport(dir, {
     options: o, prepared, network: networkResult, metrics, ratios, dp, optimization,
-    models: { local: compare.local, federated, centralized: compare.centralized, dp: dp?.model },
+    models: { local: compare.local, federated, personalized, centralized: compare.centralized, dp: dp?.model },
   });
   yield { type: 'report', path: reportPath };
   return { dir, reportPath, prepared, network: networkResult, metrics, dp, optimization, ratios };

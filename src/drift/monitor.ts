@@ -79,9 +79,10 @@ export class DriftMonitor {
     if (row.length !== this.reference.length) throw new RangeError(`DriftMonitor.observe: row has ${row.length} features, the reference has ${this.reference.length}`);
     this.samples++;
     const state = this.detector.update(Math.abs(residual));
-    // Page–Hinkley's statistic restarts after an alarm; keep the largest score since reset.
-    this.residualScore = Math.max(this.residualScore * (this.driftedAt >= 0 ? 1 : 0), state.score);
     if (state.drift && this.driftedAt < 0) this.driftedAt = this.samples;
+    // Before an alarm the score follows the detector; after it the largest score is kept, since
+    // Page–Hinkley restarts after an alarm and ADWIN's drops once it has cut its window.
+    this.residualScore = this.driftedAt >= 0 ? Math.max(this.residualScore, state.score) : state.score;
     for (let j = 0; j < row.length; j++) {
       const w = this.windows[j];
       w.push(row[j]);

@@ -34,7 +34,7 @@ export interface CumeneExperimentOptions {
   fineTune: { steps: number; maxUnroll: number; noise: number; unitLossWeight: number; lr: number; batchSize: number };
   /** Solver limits of the evaluation. */
   evaluation: { maxIterations: number; tolerance: number; methods: readonly TearMethod[] };
-  /** With more than one plant, unit surrogates are trained by FedAvg and fine-tuned by FedAvg rounds. */
+  /** With more than one plant, unit surrogates are trained by FedAvg and fine-tuned by FedAvg rounds (each plant runs steps/fineTuneRounds steps per round). */
   federation?: { plants: number; rounds: number; localEpochs: number; fineTuneRounds: number };
 }
 
@@ -43,6 +43,7 @@ export const fullCumeneExperiment: CumeneExperimentOptions = {
   trainCases: 300,
   testCases: 200,
   spread: 0.3,
+  scenario: 'tight-recycle',
   seed: 1,
   surrogate: { hidden: [24, 24], epochs: 400, lr: 1e-2 },
   fineTune: { steps: 800, maxUnroll: 10, noise: 1, unitLossWeight: 3, lr: 1e-3, batchSize: 32 },
@@ -54,8 +55,8 @@ export const fastCumeneExperiment: CumeneExperimentOptions = {
   ...fullCumeneExperiment,
   trainCases: 120,
   testCases: 40,
-  surrogate: { hidden: [12], epochs: 150, lr: 1e-2 },
-  fineTune: { ...fullCumeneExperiment.fineTune, steps: 150 },
+  surrogate: { hidden: [16], epochs: 150, lr: 1e-2 },
+  fineTune: { ...fullCumeneExperiment.fineTune, steps: 300 },
 };
 
 export interface CumeneExperimentResult {
@@ -94,7 +95,7 @@ export async function runCumeneExperiment(options: CumeneExperimentOptions, onPr
   await timed('fine-tune', () =>
     options.federation === undefined || plantCount === 1
       ? fineTune(sf, plantData[0], ft)
-      : fineTuneFederated(sf, plants, { ...ft, rounds: options.federation.fineTuneRounds }),
+      : fineTuneFederated(sf, plants, { ...ft, steps: Math.ceil(ft.steps / options.federation.fineTuneRounds), rounds: options.federation.fineTuneRounds }),
   );
   const after = await timed('evaluate after', () => evaluateSurrogateFlowsheet(sf, test, evaluation));
   return { options, before, after, timingsMs };

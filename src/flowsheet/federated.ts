@@ -13,8 +13,6 @@ import { InMemoryGrid } from '../federation/in-memory-grid.js';
 import { runFederation } from '../federation/run.js';
 import { fedAvg } from '../federation/strategies/fed-avg.js';
 import { Mlp } from '../nn/mlp.js';
-import { noGrad } from '../tensor/autodiff.js';
-import { div, sub } from '../tensor/ops/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type FineTuneOptions, type SteadyStateCases, fineTune } from './finetune.js';
 import type { Flowsheet } from './flowsheet.js';
@@ -86,8 +84,8 @@ export async function trainSurrogatesFederated(flowsheet: Flowsheet, plants: rea
     const widths = surrogate.mlp.spec.widths;
     const grid = new InMemoryGrid(
       plants.map((p, k) => {
-        const scaled = noGrad(() => ({ x: div(sub(tables[k].inputs, input.mean), input.std), y: div(sub(tables[k].outputs, output.mean), output.std) }));
-        return createPlant({ plantId: p.plantId, data: scaled, validationFraction: 0.1, splitSeed: k, model: () => new Mlp({ widths, activation: surrogate.mlp.spec.activation }) });
+        const scaled = surrogate.scaled(tables[k]);
+        return createPlant({ plantId: p.plantId, data: { x: scaled.x, y: scaled.y }, validationFraction: 0.1, splitSeed: k, model: () => new Mlp({ widths, activation: surrogate.mlp.spec.activation }) });
       }),
     );
     let last: Float64Array | null = null;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isCrucibleError } from '../errors.js';
 import { HybridModel } from './hybrid-model.js';
 import { Mlp } from '../nn/mlp.js';
-import { buildModel, parseModelSpec } from './model-spec.js';
+import { buildModel, parseModelSpec, plantMiddlewareFor } from './model-spec.js';
 
 function configError(input: unknown): string {
   try {
@@ -18,11 +18,16 @@ function configError(input: unknown): string {
 describe('model section of the federation config', () => {
   it('builds a neural, classifier or hybrid model by kind', () => {
     assert.ok(buildModel(parseModelSpec({ kind: 'neural', hidden: [8] }), { inputSize: 4, outputSize: 2 }) instanceof Mlp);
+    // The transport config's earlier form (no kind, full widths) reads as a neural model.
+    assert.deepEqual(parseModelSpec({ widths: [4, 32, 1], activation: 'tanh', seed: 1 }), { kind: 'neural', widths: [4, 32, 1], hidden: [32, 32], activation: 'tanh', seed: 1 });
+    assert.throws(() => buildModel(parseModelSpec({ widths: [4, 32, 1] }), { inputSize: 5, outputSize: 1 }), /takes 4 inputs.*data have 5 inputs/);
     const clf = buildModel(parseModelSpec({ kind: 'classifier', classes: 3, classWeights: 'balanced' }), { inputSize: 5, outputSize: 1 });
     assert.equal(clf.outputSize, 3);
     const hybrid = buildModel(parseModelSpec({ kind: 'hybrid', example: 'cstr-kinetics', referenceTemperatureC: 113, plantActivity: true }), { inputSize: 3, outputSize: 2 });
     assert.ok(hybrid instanceof HybridModel);
     assert.equal((hybrid as HybridModel).indicesOf('plant').length, 1);
+    assert.equal(plantMiddlewareFor(hybrid).length, 1);
+    assert.equal(plantMiddlewareFor(clf).length, 0);
   });
 
   it('names the offending key in its errors', () => {

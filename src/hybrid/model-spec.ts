@@ -14,6 +14,9 @@ import { activationNames, type ActivationName } from '../nn/activation.js';
 import { Mlp, type Model } from '../nn/mlp.js';
 import { vanDeVusseKineticsModel } from './examples/cstr-kinetics.js';
 import { eafEnergyModel } from './examples/eaf-energy.js';
+import { HybridModel } from './hybrid-model.js';
+import { keepPlantParametersLocal } from './plant-parameters.js';
+import type { PlantMiddleware } from '../federation/plant.js';
 
 const widths = z.array(z.number().int().positive()).default([32, 32]);
 const activationSchema = z.enum(activationNames as [ActivationName, ...ActivationName[]]).default('tanh');
@@ -21,6 +24,8 @@ const activationSchema = z.enum(activationNames as [ActivationName, ...Activatio
 const neuralSchema = z.strictObject({
   kind: z.literal('neural'),
   hidden: widths,
+  /** All layer widths input → output (the transport config's form); overrides `hidden`. */
+  widths: z.array(z.number().int().positive()).min(2).optional(),
   activation: activationSchema,
   seed: z.number().int().default(0),
 });
@@ -58,8 +63,13 @@ export type ModelSpec = z.infer<typeof modelSpecSchema>;
 
 const kinds = ['neural', 'classifier', 'hybrid'] as const;
 
-/** Parses the model section; a bad section is a CONFIG_INVALID error naming each offending key under `where`. */
+/**
+ * Parses the model section; a bad section is a CONFIG_INVALID error naming each offending key under
+ * `where`. A section without `kind` but with `widths` (the earlier `{ widths, activation, seed }`
+ * form) is read as `kind: 'neural'`.
+ */
 export function parseModelSpec(input: unknown, where = 'model'): ModelSpec {
+  if (typeof input === 'object' && input !== null && !('kind' in input) && 'widths' in input) input = { kind: 'neural', ...input };
   const kind = (input as { kind?: unknown } | null)?.kind;
   if (typeof input !== 'object' || input === null || !kinds.includes(kind as (typeof kinds)[number])) {
     throw new CrucibleError('CONFIG_INVALID', `${where}.kind: expected one of ${kinds.join(', ')}, got ${JSON.stringify(kind)}`, { key: `${where}.kind` });
@@ -87,7 +97,7 @@ export function buildModel(spec: ModelSpec, shape: ModelShape): Model {
   let model: Model;
   switch (spec.kind) {
     case 'neural':
-      model = new Mlp({ widths: [shape.inputSize, ...spec.hidden, shape.outputSize], activation: spec.activation, seed: spec.seed });
+      model = new Mlp({ widths: spec.widths ?? [shape.inputSize, ...spec.hidden, shape.outputSize], activation: spec.activation, seed: spec.seed });
       break;
     case 'classifier':
       model = new Mlp({ widths: [shape.inputSize, ...spec.hidden, spec.classes === 2 ? 1 : spec.classes], activation: spec.activation, seed: spec.seed });
@@ -106,4 +116,20 @@ export function buildModel(spec: ModelSpec, shape: ModelShape): Model {
     );
   }
   return model;
+}
+
+/**
+ * The plant middleware a built model needs, to put LAST in the plant's list: a hybrid model with
+ * plant-specific parameters keeps them local (`keepPlantParametersLocal`); other models need none.
+ * (Classifier plants also need `classifierTasks` from `src/classify/federated.ts`, which takes
+ * their data.)
+ *
+ * @example
+ * const model = buildModel(spec, shape);
+ * createPlant({ plantId, data, model: () => buildModel(spec, shape), middleware: [...dp, ...plantMiddlewareFor(model)] });
+ */
+export function plantMiddlewareFor(model: Model): PlantMiddleware[] {
+  if (!(model instanceof HybridModel)) return [];
+  const plant = model.indicesOf('plant');
+  return plant.length === 0 ? [] : [keepPlantParametersLocal(plant).middleware];
 }

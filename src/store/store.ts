@@ -47,7 +47,7 @@ export interface RoundRecord {
   summary: Record<string, unknown>;
 }
 
-export interface Checkpoint {
+export interface StoredCheckpoint {
   round: number;
   globalParameters: Float64Array;
   strategyState: unknown;
@@ -141,7 +141,7 @@ export class CrucibleStore {
   }
 
   /** The newest checkpoint of a run, or undefined before its first round completes. */
-  lastCheckpoint(runId: string): Checkpoint | undefined {
+  lastCheckpoint(runId: string): StoredCheckpoint | undefined {
     const r = this.db
       .prepare('SELECT round, parameters, state_json, state_vectors FROM checkpoints WHERE run_id = ? ORDER BY round DESC LIMIT 1')
       .get(runId) as { round: number; parameters: Buffer; state_json: string; state_vectors: Buffer } | undefined;

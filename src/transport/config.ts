@@ -114,6 +114,8 @@ export const plantDataConfigSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
+export type PlantDataConfig = z.infer<typeof plantDataConfigSchema>;
+
 /** `plant.yaml`. */
 export const plantConfigSchema = z
   .object({
@@ -126,7 +128,8 @@ export const plantConfigSchema = z
       z.object({ ca: z.string(), cert: z.string(), key: z.string(), serverName: z.string().optional() }).strict(),
     ]),
     model: modelConfigSchema,
-    data: plantDataConfigSchema,
+    /** Optional when the CLI is given --data and --schema. */
+    data: plantDataConfigSchema.optional(),
     validationFraction: z.number().gt(0).lt(1).default(0.2),
     splitSeed: int(0).default(0),
     mode: z.enum(['stream', 'poll']).default('stream'),

@@ -98,7 +98,9 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
       store.plants.touch(plantId, new Date(now));
     },
   });
-  store.createRun({ id: config.runId, config });
+  const run = store.createRun({ id: config.runId, config });
+  // A restart after a failure (quorum lost, process killed) resumes the run: it is running again.
+  if (run.status !== 'completed') store.setRunStatus(config.runId, 'running');
   const model = new Mlp({ widths: config.model.widths, activation: config.model.activation as ActivationName, seed: config.model.seed });
   let strategy = strategyFromConfig(config.strategy);
   if (config.personalizationSteps > 0) {

@@ -24,6 +24,7 @@ import type { CallCredentials, PlantAuthenticator } from './credentials.js';
 import { crucibleService, errorCodeTrailer } from './service.js';
 import { decodeResult, decodeResultHeader, encodeTask, protocolVersion, type WireTask } from './wire.js';
 import { PlantSessions } from './plantSessions.js';
+import type { WireVector } from './codec.js';
 
 /** How the coordinator secures its port. */
 export type ServerSecurity =
@@ -160,11 +161,13 @@ export class GrpcGrid implements Grid {
     for (const id of plantIds) tasks.set(id, typeof task === 'function' ? task(id) : task);
     const replies = this.inbox.open(tasks, options);
     const deadline = Date.now() + options.timeoutMs;
-    // One encoding per distinct task object: a broadcast of the global model is serialized once.
+    // One encoding per distinct task object, and per distinct vector across per-plant tasks:
+    // a broadcast of the global model is checksummed and copied once.
     const encoded = new Map<TaskMessage, WireTask>();
+    const vectors = new Map<Float64Array, WireVector>();
     for (const [plantId, t] of tasks) {
       let wire = encoded.get(t);
-      if (wire === undefined) encoded.set(t, (wire = encodeTask('', t, deadline)));
+      if (wire === undefined) encoded.set(t, (wire = encodeTask('', t, deadline, vectors)));
       const taskId = randomUUID();
       this.expect(taskId, plantId, t);
       if (!this.sessions.deliver(plantId, { ...wire, task_id: taskId })) {
@@ -291,7 +294,15 @@ export class GrpcGrid implements Grid {
           return;
         }
         const waitMs = Math.min(60_000, Number(call.request.wait_ms) || 0);
-        void this.sessions.poll(plantId, waitMs).then((task) => callback(null, task === undefined ? {} : { task }));
+        // A polling plant that goes away (closed, killed) cancels its outstanding poll: that is its disconnect.
+        let answered = false;
+        call.on('cancelled', () => {
+          if (!answered) this.sessions.pollCancelled(plantId);
+        });
+        void this.sessions.poll(plantId, waitMs).then((task) => {
+          answered = true;
+          callback(null, task === undefined ? {} : { task });
+        });
       },
       SubmitFitResult: unary((call, plantId) => this.submit(call.request, plantId, 'fit')),
       SubmitEvaluateResult: unary((call, plantId) => this.submit(call.request, plantId, 'evaluate')),

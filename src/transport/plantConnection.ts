@@ -100,9 +100,14 @@ export function connectPlant(handle: PlantHandler, options: PlantConnectionOptio
 
   const unary = <T>(method: keyof CoordinatorClient, request: object, timeoutMs = 30_000): Promise<T> =>
     new Promise((resolve, reject) => {
-      (client[method] as UnaryMethod)(request, metadata(), { deadline: Date.now() + timeoutMs }, (error, value) =>
-        error === null ? resolve(value as T) : reject(error),
-      );
+      const call = (client[method] as UnaryMethod)(request, metadata(), { deadline: Date.now() + timeoutMs }, (error, value) => {
+        abort.signal.removeEventListener('abort', cancel);
+        if (error === null) resolve(value as T);
+        else reject(error);
+      });
+      // Closing must not wait out a long poll or a slow upload.
+      const cancel = (): void => call.cancel();
+      abort.signal.addEventListener('abort', cancel, { once: true });
     });
 
   /** Runs one task and uploads its reply; never throws (a failed upload is reported and dropped). */
@@ -252,7 +257,7 @@ type UnaryMethod = (
   metadata: grpc.Metadata,
   options: grpc.CallOptions,
   callback: (error: grpc.ServiceError | null, value?: unknown) => void,
-) => void;
+) => grpc.ClientUnaryCall;
 
 interface CoordinatorClient {
   Register: UnaryMethod;

@@ -18,7 +18,7 @@ import { linearPlants } from '../federation/synthetic.js';
 import type { ActivationName } from '../nn/activation.js';
 import { Mlp } from '../nn/mlp.js';
 import { Tensor } from '../tensor/tensor.js';
-import { relativeTo, type PlantConfig } from './config.js';
+import { relativeTo, type PlantConfig, type PlantDataConfig } from './config.js';
 import { connectPlant, type ClientSecurity, type PlantConnection, type PlantConnectionEvent } from './plantConnection.js';
 
 export interface StartPlantOptions {
@@ -41,7 +41,7 @@ export interface RunningPlant {
 }
 
 /** Loads a plant's rows as model inputs x and targets y. */
-export async function loadPlantData(config: PlantConfig['data'], resolvePath: (p: string) => string = (p) => p): Promise<PlantData> {
+export async function loadPlantData(config: PlantDataConfig, resolvePath: (p: string) => string = (p) => p): Promise<PlantData> {
   if (config.kind === 'synthetic') {
     const { kind, seed, ...spec } = config;
     return linearPlants([spec], { seed })[0];
@@ -65,7 +65,10 @@ export async function startPlant(config: PlantConfig, options: StartPlantOptions
     throw new CrucibleError('CONFIG_INVALID', `${source}: cannot read the token file '${config.token}': ${(e as Error).message}`, { file: source, key: 'token' });
   }
   const plantId = token.split('.')[0] ?? '';
-  const data = await loadPlantData(options.data === undefined ? config.data : { kind: 'csv', ...options.data }, options.data === undefined ? file : (p) => p);
+  if (options.data === undefined && config.data === undefined) {
+    throw new CrucibleError('CONFIG_INVALID', `${source}: no data: give data: { kind: csv, file, schema } in the config or --data and --schema`, { file: source, key: 'data' });
+  }
+  const data = await loadPlantData(options.data === undefined ? config.data! : { kind: 'csv', ...options.data }, options.data === undefined ? file : (p) => p);
   const widths = config.model.widths;
   if (data.x.cols !== widths[0] || data.y.cols !== widths[widths.length - 1]) {
     throw new CrucibleError(

@@ -114,6 +114,12 @@ export class PlantSessions {
     });
   }
 
+  /** A polling plant's outstanding poll was cancelled by the transport: the plant is gone. */
+  pollCancelled(plantId: string): void {
+    const s = this.sessions.get(plantId);
+    if (s !== undefined && s.stream === undefined) this.disconnect(plantId);
+  }
+
   /** Any authenticated call: the plant is alive. Connects a polling plant. */
   heard(plantId: string, busyTaskId: string): void {
     const s = this.sessions.get(plantId);

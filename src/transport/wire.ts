@@ -53,14 +53,26 @@ export interface DecodeLimits {
 const maxNames = 256;
 const maxConfigJsonChars = 1 << 20;
 
-export function encodeTask(taskId: string, task: TaskMessage, deadlineUnixMs: number): WireTask {
+/**
+ * Encodes a task. `vectors` caches encodings by array identity across the tasks of one send: per-plant
+ * tasks built around the same global parameters then checksum and copy them once, not once per plant.
+ */
+export function encodeTask(taskId: string, task: TaskMessage, deadlineUnixMs: number, vectors?: Map<Float64Array, WireVector>): WireTask {
+  const encode = (v: Float64Array): WireVector => {
+    let wire = vectors?.get(v);
+    if (wire === undefined) {
+      wire = encodeVector(v);
+      vectors?.set(v, wire);
+    }
+    return wire;
+  };
   return {
     task_id: taskId,
     kind: task.kind,
     run_id: task.runId,
     round: task.round,
     config_json: JSON.stringify(task.config),
-    arrays: mapValues(task.arrays, encodeVector),
+    arrays: mapValues(task.arrays, encode),
     blobs: { ...(task.bytes ?? {}) },
     deadline_unix_ms: deadlineUnixMs,
   };

@@ -1,8 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isCrucibleError } from '../../errors.js';
+import { Flowsheet } from '../flowsheet.js';
+import { SequentialModular } from '../sequential.js';
+import { assertConverged, solveTears } from '../solvers.js';
 import { generateCumeneData } from './data.js';
-import { nominalCumeneConditions, sampleCumeneConditions, simulateCumene } from './process.js';
-import { T, alkylate, benzeneMakeup, molarMass, transalkylationExtent } from './units.js';
+import { cumeneFlowsheetSpec, cumeneInputs, cumeneUnitModels, nominalCumeneConditions, sampleCumeneConditions, simulateCumene } from './process.js';
+import { T, alkylate, benzeneMakeup, mix, molarMass, numericUnit, splitModel, transalkylationExtent } from './units.js';
 
 // Stoichiometry (rows: B, P, propane, C, DIPB) of alkylation, DIPB formation, transalkylation.
 const nu = [
@@ -59,4 +63,33 @@ test('the per-unit data generator is reproducible from its seed and consistent w
   assert.deepEqual(a.units.C1.outputs.data.subarray(0, 7), a.units.SP.inputs.data.subarray(0, 7));
   const c = generateCumeneData({ cases: 8, seed: 6, spread: 0.3 });
   assert.notDeepEqual(a.units.R1.inputs.data, c.units.R1.inputs.data);
+});
+
+test('without the make-up controller and with no benzene purge the recycle snowballs: NOT_CONVERGED names the tear, no hang', () => {
+  // Fixed fresh benzene (250 kmol/h) exceeds what the reactors can consume, and every column returns
+  // all benzene to the loop: benzene has nowhere to go, so there is no steady state.
+  const units = {
+    ...cumeneUnitModels(),
+    MIX: numericUnit((inlets) => {
+      const out = mix(inlets);
+      out[0] += 250;
+      return [out];
+    }),
+    FL: numericUnit(splitModel([0, 0.95, 0.97, 0, 0], { temperatureK: 320, pressureBar: 1.75 }, { temperatureK: 320, pressureBar: 1.75 })),
+    C1: numericUnit(splitModel([1, 1, 1, 0.002, 0], { temperatureK: 350, pressureBar: 1 }, { temperatureK: 430, pressureBar: 1.2 })),
+  };
+  const sm = new SequentialModular(Flowsheet.from(cumeneFlowsheetSpec), units);
+  const problem = sm.tearProblem(cumeneInputs([nominalCumeneConditions]));
+  const x0 = new Float64Array(sm.tearSize);
+  x0[0] = 200;
+  for (const method of ['direct', 'wegstein'] as const) {
+    const started = Date.now();
+    const sol = solveTears(problem, x0, { method, maxIterations: 150 });
+    assert.notEqual(sol.cases[0].status, 'converged');
+    assert.ok(Date.now() - started < 5000);
+    assert.throws(
+      () => assertConverged(sol, problem),
+      (e: unknown) => isCrucibleError(e, 'NOT_CONVERGED') && /benzeneColumnFeed\[benzene\]/.test(e.message) && (e.details.residualHistory as number[]).length > 1,
+    );
+  }
 });

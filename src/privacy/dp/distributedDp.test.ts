@@ -12,6 +12,9 @@ import { secureFitCollector } from '../secagg/fitCollector.js';
 import { secureAggregationPlant } from '../secagg/plantMiddleware.js';
 import { RdpAccountant } from './accountant.js';
 import { distributedDpCodec, distributedDpEvent, distributedDpPlant } from './distributedDp.js';
+import { accounted } from './accounted.js';
+import { BudgetGuard } from './budget.js';
+import { MemoryPrivacyLedger } from './ledger.js';
 
 const fitTask: FitTask = { kind: 'fit', runId: 'r', round: 1, config: { epochs: 1, batchSize: 1, learningRate: 0.1, optimizer: 'sgd', seed: 1 }, arrays: { parameters: new Float64Array(1) } };
 
@@ -69,4 +72,25 @@ test('distributed DP accounting: more local noise or more plants give a smaller 
   const gaussian = new RdpAccountant().compose({ noiseMultiplier: z, samplingRate: 1, steps: 1 }).epsilon(1e-5);
   const discrete = new RdpAccountant().compose(e).epsilon(1e-5);
   assert.ok(Math.abs(discrete / gaussian - 1) < 1e-6, `${discrete} vs ${gaussian}`);
+});
+
+test('a distributed-DP run is stopped by its budget like a central one', () => {
+  const ledger = new MemoryPrivacyLedger();
+  const guard = new BudgetGuard({ epsilon: 3, delta: 1e-5 }, ledger);
+  const event = distributedDpEvent({ clipNorm: 1, granularity: 2 ** -8, localNoiseStdDev: 600, dimension: 100, minimumPlants: 8 });
+  const strategy = accounted(fedAvg(), guard, event, 'distributed-dp');
+  let parameters: Float64Array = new Float64Array(2);
+  let state = strategy.initialState(parameters);
+  let ran = 0;
+  const reply = { ok: true as const, kind: 'fit' as const, runId: 'r', round: 1, plantId: 'a', numExamples: 1, metrics: {}, arrays: { update: new Float64Array(2) } };
+  assert.throws(() => {
+    for (let round = 1; round <= 1000; round++) {
+      strategy.configureFit({ round, plantIds: ['a'], parameters, state });
+      ({ parameters, state } = strategy.aggregateFit({ round, parameters, state, results: [reply] }));
+      ran++;
+    }
+  }, (e) => isCrucibleError(e, 'BUDGET_EXHAUSTED'));
+  assert.ok(ran >= 1 && ran < 1000, `${ran} rounds`);
+  assert.equal(ledger.entries().length, ran);
+  assert.ok(guard.spent() <= 3);
 });

@@ -45,6 +45,8 @@ export class SecAggPlant {
   private neighbours: Set<string> = new Set();
   /** Shares this plant holds, by the plant they belong to (itself included). */
   private readonly held = new Map<string, HeldShares>();
+  /** Share-channel keys by peer: derived once in stage 1, reused to open the peer's shares in stage 2. */
+  private readonly channelKeys = new Map<string, Uint8Array>();
 
   constructor(plant: string, options: SecAggPlantOptions = {}) {
     if (plant.length === 0) throw new RangeError('SecAggPlant: plant id must be non-empty');
@@ -97,7 +99,7 @@ export class SecAggPlant {
         this.held.set(this.plant, { keyShare: keyShares[i], seedShare: seedShares[i] });
         return;
       }
-      const key = deriveKey(this.encryption!.secretKey, this.keysOf(holder).encryptionKey, 'share-encryption', this.round);
+      const key = this.channelKey(holder);
       const plaintext = packSharePair(xs[i], keyShares[i], seedShares[i]);
       shares.push({ to: holder, ciphertext: seal(key, plaintext, shareAad(this.round, this.plant, holder), this.entropy) });
     });
@@ -119,7 +121,7 @@ export class SecAggPlant {
       if (!this.neighbours.has(from) || this.held.has(from)) {
         throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: unexpected share from ${from} in round ${this.round} (not a neighbour, or sent twice)`);
       }
-      const key = deriveKey(this.encryption!.secretKey, this.keysOf(from).encryptionKey, 'share-encryption', this.round);
+      const key = this.channelKey(from);
       const pair = unpackSharePair(open(key, ciphertext, shareAad(this.round, from, this.plant)), `from ${from} to ${this.plant}`);
       if (pair.keyShare.x !== this.indexOf(this.plant)) {
         throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: share from ${from} is for x=${pair.keyShare.x}, not this plant`);
@@ -167,6 +169,15 @@ export class SecAggPlant {
       else throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: ${of} shared keys in round ${this.round} but the unmasking request omits it`);
     }
     return { plant: this.plant, seedShares, keyShares };
+  }
+
+  private channelKey(peer: string): Uint8Array {
+    let key = this.channelKeys.get(peer);
+    if (key === undefined) {
+      key = deriveKey(this.encryption!.secretKey, this.keysOf(peer).encryptionKey, 'share-encryption', this.round);
+      this.channelKeys.set(peer, key);
+    }
+    return key;
   }
 
   private indexOf(plant: string): number {

@@ -40,6 +40,9 @@ export interface SecureAggregationPlantOptions {
   entropy?: Entropy;
 }
 
+/** Open SecAgg rounds a plant keeps (older ones were abandoned by the coordinator). */
+const MAX_OPEN_SESSIONS = 4;
+
 interface Session {
   readonly secagg: SecAggPlant;
   readonly reply: ReplyOk;
@@ -70,6 +73,8 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
         if (!reply.ok) return { ...reply, kind: task.kind };
         const weight = exampleCap === undefined ? 1 : Math.min(1, reply.numExamples / exampleCap);
         const secagg = new SecAggPlant(plant.plantId, { entropy: options.entropy ?? systemEntropy });
+        // A round the coordinator abandoned never reaches unmasking; keep only the newest sessions.
+        while (sessions.size >= MAX_OPEN_SESSIONS) sessions.delete(sessions.keys().next().value!);
         sessions.set(id, { secagg, reply, weight });
         const keys = secagg.advertiseKeys(id);
         return ok(task, { keys: encodeAdvertisedKeys(keys), layout: encodeJson(replyLayout(reply.arrays)) });

@@ -80,10 +80,10 @@ export function gemmWasm(
   const end = offC + align(m * n * 8);
   if (!kernels.workspace(end - WORKSPACE_BASE)) return false;
   const heap = kernels.heap();
-  heap.set(a.subarray(0, m * k), offA / 8);
-  heap.set(b.subarray(0, k * n), offB / 8);
+  heap.set(a.length === m * k ? a : a.subarray(0, m * k), offA / 8);
+  heap.set(b.length === k * n ? b : b.subarray(0, k * n), offB / 8);
   if (beta === 0) heap.fill(0, offC / 8, offC / 8 + m * n);
-  else heap.set(c.subarray(0, m * n), offC / 8);
+  else heap.set(c.length === m * n ? c : c.subarray(0, m * n), offC / 8);
   x.packB(transB ? 1 : 0, k, n, offB, offBp);
   const threads = options.threads ?? threadsAvailable;
   if (threads >= 2 && m >= 8 && m * n * k >= THREADS_MIN_MACS && helpers(kernels).ready()) {

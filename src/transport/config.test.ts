@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isCrucibleError } from '../errors.js';
+import { coordinatorCommand } from '../cli/coordinator.js';
+import { enrollCommand } from '../cli/enroll.js';
+import { plantCommand } from '../cli/plant.js';
+import { statusCommand } from '../cli/status.js';
+import { CrucibleStore } from '../store/store.js';
+import { coordinatorConfigSchema, parseConfig, plantConfigSchema, readConfigFile } from './config.js';
+import { enrollPlant, revokePlant } from './enrollment.js';
+
+const minimal = { tls: 'insecure', model: { widths: [2, 4, 1] }, rounds: 3 };
+
+test('a minimal federation.yaml gets its documented defaults', () => {
+  const c = parseConfig(minimal, coordinatorConfigSchema, 'federation.yaml');
+  assert.equal(c.listen.port, 7443);
+  assert.equal(c.strategy.kind, 'fedavg');
+  assert.deepEqual(c.timeouts, { waitForPlantsMs: 60_000, fitMs: 120_000, evaluateMs: 60_000 });
+  assert.equal(c.maxMessageMiB, 64);
+});
+
+test('a config error names the file, the key and the allowed values', () => {
+  assert.throws(
+    () => parseConfig({ ...minimal, strategy: { kind: 'fedsgd' } }, coordinatorConfigSchema, 'fed.yaml'),
+    (e) => isCrucibleError(e, 'CONFIG_INVALID') && /fed\.yaml/.test(e.message) && /strategy\.kind/.test(e.message) && /fedavg/.test(e.message) && /krum/.test(e.message),
+  );
+  assert.throws(
+    () => parseConfig({ ...minimal, training: { optimizer: 'rmsprop' } }, coordinatorConfigSchema, 'fed.yaml'),
+    (e) => isCrucibleError(e, 'CONFIG_INVALID') && /training\.optimizer/.test(e.message) && /sgd/.test(e.message) && /adam/.test(e.message),
+  );
+  assert.throws(
+    () => parseConfig({ ...minimal, rounds: 0, colour: 'red' }, coordinatorConfigSchema, 'fed.yaml'),
+    (e) => isCrucibleError(e, 'CONFIG_INVALID') && /rounds/.test(e.message) && /colour/.test(e.message),
+  );
+  assert.throws(
+    () => parseConfig({ coordinator: 'no-port', token: 't', tls: 'insecure', model: { widths: [1, 1] }, data: { kind: 'csv', file: 'a.csv', schema: 's.yaml' } }, plantConfigSchema, 'plant.yaml'),
+    (e) => isCrucibleError(e, 'CONFIG_INVALID') && /coordinator: expected host:port/.test(e.message),
+  );
+  // TLS is not optional: plaintext must be asked for by name.
+  assert.throws(() => parseConfig({ model: { widths: [2, 1] }, rounds: 1 }, coordinatorConfigSchema, 'fed.yaml'), (e) => isCrucibleError(e, 'CONFIG_INVALID') && /tls/.test(e.message));
+});
+
+test('unreadable and unparsable config files are CONFIG_INVALID naming the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crucible-config-'));
+  try {
+    await assert.rejects(readConfigFile(join(dir, 'missing.yaml'), coordinatorConfigSchema), (e) => isCrucibleError(e, 'CONFIG_INVALID') && /missing\.yaml/.test(e.message));
+    writeFileSync(join(dir, 'bad.yaml'), 'rounds: [1\n');
+    await assert.rejects(readConfigFile(join(dir, 'bad.yaml'), coordinatorConfigSchema), (e) => isCrucibleError(e, 'CONFIG_INVALID') && /bad\.yaml/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('enrolment writes secret files 0600, stores only hashes, and revocation marks the plant', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crucible-enroll-'));
+  try {
+    const storePath = join(dir, 'c.db');
+    const enrolled = enrollPlant('plant-a', { storePath, pkiDir: join(dir, 'pki'), outDir: join(dir, 'out') });
+    assert.equal(statSync(enrolled.files.key).mode & 0o777, 0o600);
+    assert.equal(statSync(enrolled.files.token).mode & 0o777, 0o600);
+    assert.equal(statSync(join(dir, 'pki', 'ca-key.pem')).mode & 0o777, 0o600);
+    const store = CrucibleStore.open(storePath);
+    const record = store.plants.get('plant-a');
+    store.close();
+    assert.equal(record?.certFingerprint, enrolled.fingerprint);
+    assert.match(record?.tokenHash ?? '', /^[0-9a-f]{64}$/);
+    assert.equal(revokePlant('plant-a', { storePath }), true);
+    assert.equal(revokePlant('plant-zz', { storePath }), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every command’s --help shows examples', () => {
+  for (const command of [coordinatorCommand(), plantCommand(), enrollCommand(), statusCommand()]) {
+    let help = '';
+    command.configureOutput({ writeOut: (s) => (help += s) });
+    command.outputHelp();
+    assert.match(help, /Examples:\n {2}crucible /, command.name());
+  }
+});
