@@ -45,8 +45,9 @@ federation.yaml:
   listen: { host: 0.0.0.0, port: 7443 }
   store: crucible.db
   tls: { ca: pki/ca.pem, cert: pki/coordinator.pem, key: pki/coordinator-key.pem }
-  model: { widths: [4, 32, 1], activation: tanh, seed: 1 }
+  model: { kind: neural, widths: [4, 32, 1], activation: tanh, seed: 1 }   # or kind: hybrid
   strategy: { kind: fedprox, proximalMu: 0.01 }
+  secureAggregation: { enabled: true, threshold: 0.6 }   # the coordinator sees only sums
   rounds: 50
   minPlants: 2
   timeouts: { waitForPlantsMs: 600000, fitMs: 120000, evaluateMs: 60000 }`,
@@ -72,8 +73,9 @@ federation.yaml:
         onEvent: (e: FederationEvent) => out(describeEvent(e), e),
       });
       try {
-        out(`listening on ${config.listen.host}:${coordinator.port} (run '${config.runId}', ${config.rounds} rounds, store ${config.store})`, {
-          type: 'listening', host: config.listen.host, port: coordinator.port, runId: config.runId,
+        const secure = config.secureAggregation.enabled;
+        out(`listening on ${config.listen.host}:${coordinator.port} (run '${config.runId}', ${config.rounds} rounds, store ${config.store}, secure aggregation ${secure ? `on (${config.secureAggregation.variant})` : 'off'})`, {
+          type: 'listening', host: config.listen.host, port: coordinator.port, runId: config.runId, secureAggregation: secure,
         });
         for await (const r of coordinator.rounds) out(describeRound(r, config.rounds), roundJson(r));
         out(`run '${config.runId}' ${abort.signal.aborted ? 'stopped' : 'completed'}`, { type: abort.signal.aborted ? 'stopped' : 'completed', runId: config.runId });
@@ -102,16 +104,24 @@ function describeEvent(e: FederationEvent): string {
   }
 }
 
+/** Whether the round's updates were summed by secure aggregation (its fit replies are then replicas of the aggregate). */
+function securelyAggregated(r: RoundResult): boolean {
+  const perPlant = Object.values(r.fit.perPlant);
+  return perPlant.length > 0 && perPlant.every((m) => m.secureAggregate === 1);
+}
+
 function describeRound(r: RoundResult, total: number): string {
   const loss = r.fit.aggregated.trainLoss;
   const rmse = r.evaluation?.weighted.rmse;
-  return `round ${r.round}/${total}: ${r.participants.length} plants, trainLoss ${fmt(loss)}${rmse === undefined ? '' : `, rmse ${fmt(rmse)}`} (${(r.durationMs / 1000).toFixed(1)} s)`;
+  // Under secure aggregation plants do not reveal their train loss: say why it is missing.
+  const fit = securelyAggregated(r) ? 'secure aggregate' : `trainLoss ${fmt(loss)}`;
+  return `round ${r.round}/${total}: ${r.participants.length} plants, ${fit}${rmse === undefined ? '' : `, rmse ${fmt(rmse)}`} (${(r.durationMs / 1000).toFixed(1)} s)`;
 }
 
 function roundJson(r: RoundResult): object {
   return {
     type: 'round', round: r.round, participants: r.participants, dropped: r.dropped, fit: r.fit.aggregated,
-    evaluation: r.evaluation?.weighted ?? null, durationMs: r.durationMs,
+    evaluation: r.evaluation?.weighted ?? null, secureAggregation: securelyAggregated(r), durationMs: r.durationMs,
   };
 }
 

@@ -42,7 +42,8 @@ plant.yaml:
   token: creds/token
   tls: { ca: creds/ca.pem, cert: creds/plant.pem, key: creds/plant-key.pem }
   model: { widths: [4, 32, 1], activation: tanh, seed: 1 }   # same as the coordinator's
-  data: { kind: csv, file: plant-1.csv, schema: plant-1.schema.yaml }`,
+  data: { kind: csv, file: plant-1.csv, schema: plant-1.schema.yaml }
+  secureAggregation: { required: true }   # refuse to send an update in the clear`,
     )
     .action(async (flags: PlantFlags) => {
       if ((flags.data === undefined) !== (flags.schema === undefined)) {

@@ -7,44 +7,14 @@
  * await writePlantCsv('out/plant-1.csv', dataset);
  * await writePlantSchema('out/plant-1.schema.yaml', dataset.schema);
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from '../store/atomic-file.js';
 import YAML from 'yaml';
 import { csvField } from './csv.js';
+
+export { writeFileAtomic };
 import type { PlantDataset } from './dataset.js';
 import type { PlantSchema } from './schema.js';
 
-/**
- * Writes `parts` (strings produced lazily, so a large file never sits in memory whole) to `path`
- * through a temporary file and a rename. Creates the folder if needed.
- *
- * @example
- * await writeFileAtomic('out/a.txt', ['hello\n']);
- */
-export async function writeFileAtomic(path: string, parts: Iterable<string>): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'w');
-  try {
-    let pending = '';
-    for (const part of parts) {
-      pending += part;
-      if (pending.length >= 1 << 20) {
-        await handle.write(pending);
-        pending = '';
-      }
-    }
-    if (pending.length > 0) await handle.write(pending);
-    await handle.sync();
-    await handle.close();
-    await rename(tmp, path);
-  } catch (e) {
-    await handle.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
 
 /** The CSV lines of a dataset: header (time column if the schema has one, inputs, outputs), then rows. */
 export function* plantCsvLines(dataset: PlantDataset): Generator<string> {

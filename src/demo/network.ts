@@ -5,6 +5,10 @@
  * coordinator's JSON lines are turned into events as rounds complete; at the end the final global
  * model and its feature scaling are read from the coordinator's SQLite store.
  *
+ * Secure aggregation (SecAgg+) is on by default: `federation.yaml` enables it and every plant's
+ * `plant.yaml` requires it, so neither the plants' updates nor their feature statistics reach the
+ * coordinator unmasked. Whether it was on is read back from the coordinator's own output, not assumed.
+ *
  * @example
  * const run = federateOverNetwork(plants, { dir: 'out/run-1/federation', model, rounds: 30 });
  * for (let e = await run.next(); !e.done; e = await run.next()) console.log(e.value);
@@ -15,7 +19,8 @@ import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import { CrucibleError } from '../errors.js';
 import type { FeatureScaling } from '../federation/feature-scaling.js';
-import { coordinatorConfigSchema, plantConfigSchema } from '../transport/config.js';
+import type { SecureAggregationConfig } from '../transport/config.js';
+import { loadPlantData } from '../transport/plantRuntime.js';
 import { CrucibleStore } from '../store/store.js';
 import { type CrucibleProcess, runCrucible, spawnCrucible } from './processes.js';
 
@@ -35,6 +40,8 @@ export interface NetworkOptions {
   training: { epochs: number; maxSteps?: number; batchSize: number; learningRate: number; optimizer: 'adam' | 'sgd' };
   /** Share of each plant's training file it keeps for the per-round federated evaluation. Default 0.1. */
   validationFraction?: number;
+  /** Sum the plants' updates and feature statistics by secure aggregation (SecAgg+). Default true. */
+  secureAggregation?: boolean;
   /** Stops everything (the coordinator and plants get SIGTERM). */
   signal?: AbortSignal;
 }
@@ -48,7 +55,7 @@ export interface NetworkResult {
   runId: string;
   port: number;
   storePath: string;
-  /** Whether the coordinator and plants ran with secure aggregation (only if their configs accept it). */
+  /** Whether the coordinator ran with secure aggregation and every round's updates were securely summed (from its output). */
   secureAggregation: boolean;
   rounds: Extract<NetworkEvent, { type: 'round' }>[];
   parameters: Float64Array;
@@ -57,11 +64,40 @@ export interface NetworkResult {
   exitCodes: Record<string, number>;
 }
 
-/** The config key (if any) by which coordinator and plant configs turn on secure aggregation. */
-function secureAggregationKey(): string | undefined {
-  const coordinatorKeys = Object.keys(coordinatorConfigSchema.shape);
-  const plantKeys = new Set(Object.keys(plantConfigSchema.shape));
-  return ['secureAggregation', 'secagg'].find((k) => coordinatorKeys.includes(k) && plantKeys.has(k));
+/**
+ * The `secureAggregation` section the demo's coordinator runs with. Its ranges are what a deployer
+ * sets from row counts and sensor ranges; the demo takes them from the plants' files (2× the largest
+ * per-plant sums, rounded up to a power of ten), so the statistics quantize finely yet never clip.
+ */
+async function secureAggregationSection(plants: readonly NetworkPlant[]): Promise<Partial<SecureAggregationConfig>> {
+  let rows = 1;
+  const largest = { featureSum: 1, featureSumSq: 1, targetSum: 1, targetSumSq: 1 };
+  const bound = (values: Float64Array, cols: number, sum: 'featureSum' | 'targetSum', sumSq: 'featureSumSq' | 'targetSumSq'): void => {
+    for (let j = 0; j < cols; j++) {
+      let a = 0;
+      let q = 0;
+      for (let i = j; i < values.length; i += cols) {
+        a += Math.abs(values[i]);
+        q += values[i] ** 2;
+      }
+      largest[sum] = Math.max(largest[sum], a);
+      largest[sumSq] = Math.max(largest[sumSq], q);
+    }
+  };
+  for (const p of plants) {
+    const data = await loadPlantData({ kind: 'csv', file: p.trainFile.data, schema: p.trainFile.schema });
+    rows = Math.max(rows, data.x.rows);
+    bound(data.x.data, data.x.cols, 'featureSum', 'featureSumSq');
+    bound(data.y.data, data.y.cols, 'targetSum', 'targetSumSq');
+  }
+  const round = (v: number): number => 10 ** Math.ceil(Math.log10(2 * v));
+  return {
+    enabled: true,
+    variant: 'secagg+',
+    // ≥ every plant's rows: the aggregate weights plants exactly as plaintext FedAdam would.
+    exampleCap: round(rows),
+    statisticsClipRange: { featureSum: round(largest.featureSum), featureSumSq: round(largest.featureSumSq), targetSum: round(largest.targetSum), targetSumSq: round(largest.targetSumSq) },
+  };
 }
 
 /** Runs the federation as separate processes and yields its progress (see the file comment). */
@@ -77,8 +113,7 @@ export async function* federateOverNetwork(plants: readonly NetworkPlant[], opti
     await runCrucible(['enroll', p.plantId, '--out', join('creds', p.plantId), '--store', 'crucible.db', '--pki', 'pki', '--host', '127.0.0.1', '--host', 'localhost'], { cwd: dir });
     yield { type: 'enrolled', plantId: p.plantId };
   }
-  const secureKey = secureAggregationKey();
-  const secure = secureKey === undefined ? {} : { [secureKey]: { enabled: true } };
+  const secureAggregation = options.secureAggregation ?? true;
   writeFileSync(
     join(dir, 'federation.yaml'),
     YAML.stringify({
@@ -94,7 +129,7 @@ export async function* federateOverNetwork(plants: readonly NetworkPlant[], opti
       training: options.training,
       timeouts: { waitForPlantsMs: 120_000, fitMs: 600_000, evaluateMs: 300_000 },
       heartbeatIntervalMs: 1000,
-      ...secure,
+      secureAggregation: secureAggregation ? await secureAggregationSection(plants) : { enabled: false },
     }),
   );
 
@@ -108,6 +143,9 @@ export async function* federateOverNetwork(plants: readonly NetworkPlant[], opti
   const rounds: Extract<NetworkEvent, { type: 'round' }>[] = [];
   const processes: CrucibleProcess[] = [];
   let port = 0;
+  /** What the coordinator reported: secure aggregation on at start, and every round securely summed. */
+  let secureAtStart = false;
+  let everyRoundSecure = true;
 
   const startPlants = (): void => {
     for (const p of plants) {
@@ -123,7 +161,8 @@ export async function* federateOverNetwork(plants: readonly NetworkPlant[], opti
           data: { kind: 'csv', file: relative(dir, p.trainFile.data), schema: relative(dir, p.trainFile.schema) },
           validationFraction: options.validationFraction ?? 0.1,
           splitSeed: options.seed,
-          ...secure,
+          // The plant itself refuses to send an update in the clear when the demo runs securely.
+          secureAggregation: { required: secureAggregation },
         }),
       );
       const plant = spawnCrucible(p.plantId, ['plant', '--config', `${p.plantId}.yaml`, '--json'], { cwd: dir });
@@ -146,11 +185,13 @@ export async function* federateOverNetwork(plants: readonly NetworkPlant[], opti
       }
       if (e.type === 'listening') {
         port = e.port as number;
-        push({ type: 'listening', port, secureAggregation: secureKey !== undefined });
+        secureAtStart = e.secureAggregation === true;
+        push({ type: 'listening', port, secureAggregation: secureAtStart });
         startPlants();
       } else if (e.type === 'round') {
         const evaluation = (e.evaluation ?? {}) as Record<string, number>;
         const fit = (e.fit ?? {}) as Record<string, number>;
+        if (e.secureAggregation !== true) everyRoundSecure = false;
         const r = {
           type: 'round' as const,
           round: e.round as number,
@@ -204,7 +245,11 @@ export async function* federateOverNetwork(plants: readonly NetworkPlant[], opti
     if (checkpoint === undefined) throw new CrucibleError('PROCESS_FAILED', `demo: the coordinator's store ${storePath} has no checkpoint of run '${runId}'`);
     const saved = checkpoint.strategyState as { scaling?: FeatureScaling | null };
     if (saved.scaling === undefined || saved.scaling === null) throw new CrucibleError('PROCESS_FAILED', `demo: the checkpoint of run '${runId}' has no feature scaling`);
-    return { runId, port, storePath, secureAggregation: secureKey !== undefined, rounds, parameters: checkpoint.globalParameters, scaling: saved.scaling, exitCodes };
+    const secure = secureAtStart && everyRoundSecure && rounds.length > 0;
+    if (secure !== secureAggregation) {
+      throw new CrucibleError('PROCESS_FAILED', `demo: secure aggregation was asked ${secureAggregation ? 'on' : 'off'} but the coordinator ran with it ${secure ? 'on' : 'off'}`);
+    }
+    return { runId, port, storePath, secureAggregation: secure, rounds, parameters: checkpoint.globalParameters, scaling: saved.scaling, exitCodes };
   } finally {
     store.close();
   }

@@ -4,7 +4,7 @@
  * parity plots, the privacy ledger and the optimization result.
  *
  * @example
- * const path = writeDemoReport('out/cstr-7', { options, prepared, network, metrics, ratios, models, optimization });
+ * const path = await writeDemoReport('out/cstr-7', { options, prepared, network, metrics, ratios, models, optimization });
  */
 import { writeReport, type ReportSection } from '../report/html.js';
 import { barChart, lineChart, parityPlot } from '../report/svg.js';
@@ -30,7 +30,7 @@ export interface DemoReportInput {
 const methodOrder: MethodName[] = ['local', 'federated', 'federated+finetune', 'centralized', 'federated+dp'];
 
 /** Writes `<dir>/report.html` and returns its path. */
-export function writeDemoReport(dir: string, r: DemoReportInput): string {
+export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<string> {
   const plants = r.prepared.plants.map((p) => p.plantId);
   const methods = methodOrder.filter((m) => r.metrics.some((row) => row.method === m));
   const sections: ReportSection[] = [];

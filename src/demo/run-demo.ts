@@ -235,7 +235,7 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
   yield { type: 'optimized', outcome: optimization };
 
   yield { type: 'step', step: 6, title: 'Report' };
-  const reportPath = writeDemoReport(dir, {
+  const reportPath = await writeDemoReport(dir, {
     options: o, prepared, network: networkResult, metrics, ratios, dp, optimization,
     models: { local: compare.local, federated, personalized, centralized: compare.centralized, dp: dp?.model },
   });

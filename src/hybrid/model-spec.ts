@@ -92,6 +92,20 @@ export interface ModelShape {
   readonly outputSize: number;
 }
 
+/**
+ * The shape a spec fixes without data — a neural model with full `widths`, a hybrid model (its
+ * physics fixes it) — or undefined when only the data can tell (a coordinator then needs widths).
+ *
+ * @example
+ * modelShapeOf(parseModelSpec({ widths: [4, 16, 1] })) // { inputSize: 4, outputSize: 1 }
+ */
+export function modelShapeOf(spec: ModelSpec): ModelShape | undefined {
+  if (spec.kind === 'neural') return spec.widths === undefined ? undefined : { inputSize: spec.widths[0], outputSize: spec.widths[spec.widths.length - 1] };
+  if (spec.kind === 'classifier') return undefined;
+  const model = spec.example === 'cstr-kinetics' ? vanDeVusseKineticsModel({ referenceTemperatureC: spec.referenceTemperatureC }) : eafEnergyModel(spec.materials);
+  return { inputSize: model.inputSize, outputSize: model.outputSize };
+}
+
 /** Builds the model a spec describes, checked against the data's shape. */
 export function buildModel(spec: ModelSpec, shape: ModelShape): Model {
   let model: Model;

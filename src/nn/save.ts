@@ -6,8 +6,9 @@
  * const same = await loadModel('runs/7/model.crm');
  * await exportTfjsModel(model, 'export/tfjs'); // model.json + weights.bin
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../store/atomic-file.js';
 import { CrucibleError } from '../errors.js';
 import type { Mlp } from './mlp.js';
 import { decodeModel, encodeModel } from './serialize.js';
@@ -16,25 +17,13 @@ import { type TfjsExportOptions, toTfjsLayersModel } from './tfjs-export.js';
 
 /** Writes `model` (architecture + float64 weights) to `path`. */
 export async function saveModel(model: Mlp, path: string): Promise<void> {
-  await writeAtomically(path, encodeModel(model));
+  await writeFileAtomic(path, [encodeModel(model)]);
 }
 
-/** Writes through a temporary file and a rename, so a crash never leaves a half-written model. */
-async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
 
 /** Writes a process model (network, names, scaling, provenance) to `path` as JSON, atomically. */
 export async function saveProcessModel(model: ProcessModel, path: string): Promise<void> {
-  await writeAtomically(path, encodeProcessModel(model));
+  await writeFileAtomic(path, [encodeProcessModel(model)]);
 }
 
 /** Reads a process model written by `saveProcessModel`; errors name the file. */

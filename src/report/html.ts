@@ -5,8 +5,8 @@
  * @example
  * const html = renderReport({ title: 'Run 7', sections: [{ heading: 'Accuracy', blocks: [{ kind: 'table', columns: ['plant', 'R²'], rows: [['a', 0.98]] }] }] });
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../store/atomic-file.js';
 import { escapeXml, formatTick } from './svg.js';
 
 export type ReportBlock =
@@ -67,11 +67,8 @@ figure{margin:1em 0}figcaption{color:#555;font-size:13px}table.kv th{background:
 }
 
 /** Writes `report.html` into `dir` atomically and returns its path. */
-export function writeReport(dir: string, report: Report, fileName = 'report.html'): string {
+export async function writeReport(dir: string, report: Report, fileName = 'report.html'): Promise<string> {
   const path = join(dir, fileName);
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, renderReport(report));
-  renameSync(tmp, path);
+  await writeFileAtomic(path, [renderReport(report)]);
   return path;
 }

@@ -23,10 +23,10 @@ test('bars are drawn per category and series with heights proportional to values
   assert.match(svg, /plant b/);
 });
 
-test('the report escapes text, renders tables and figures, and is written atomically', () => {
+test('the report escapes text, renders tables and figures, and is written atomically', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'crucible-report-'));
   const parity = parityPlot([{ name: 'plant <a>', points: [[0, 0.1], [1, 0.9]] }], { title: 'parity', xLabel: 'measured', yLabel: 'predicted' });
-  const path = writeReport(dir, {
+  const path = await writeReport(dir, {
     title: 'Run <1>',
     sections: [{ heading: 'Accuracy', blocks: [{ kind: 'table', columns: ['plant', 'R²'], rows: [['a', 0.98765]] }, { kind: 'figure', svg: parity }] }],
   });

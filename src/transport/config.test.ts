@@ -11,6 +11,8 @@ import { statusCommand } from '../cli/status.js';
 import { CrucibleStore } from '../store/store.js';
 import { coordinatorConfigSchema, parseConfig, plantConfigSchema, readConfigFile } from './config.js';
 import { enrollPlant, revokePlant } from './enrollment.js';
+import { startCoordinator } from './coordinatorRuntime.js';
+import { startPlant } from './plantRuntime.js';
 
 const minimal = { tls: 'insecure', model: { widths: [2, 4, 1] }, rounds: 3 };
 
@@ -80,5 +82,53 @@ test('every command’s --help shows examples', () => {
     command.configureOutput({ writeOut: (s) => (help += s) });
     command.outputHelp();
     assert.match(help, /Examples:\n {2}crucible /, command.name());
+  }
+});
+
+test('secureAggregation is off by default, and its errors name the key and what is allowed', () => {
+  assert.equal(parseConfig(minimal, coordinatorConfigSchema, 'fed.yaml').secureAggregation.enabled, false);
+  const on = parseConfig({ ...minimal, secureAggregation: { enabled: true, threshold: 0.6 } }, coordinatorConfigSchema, 'fed.yaml');
+  assert.deepEqual([on.secureAggregation.enabled, on.secureAggregation.variant, on.secureAggregation.threshold], [true, 'secagg+', 0.6]);
+  const invalid = (config: object, ...patterns: RegExp[]) =>
+    assert.throws(() => parseConfig(config, coordinatorConfigSchema, 'fed.yaml'), (e) => isCrucibleError(e, 'CONFIG_INVALID') && patterns.every((p) => p.test(e.message)));
+  invalid({ ...minimal, secureAggregation: { enabled: true, variant: 'sec' } }, /secureAggregation\.variant/, /secagg\+/);
+  invalid({ ...minimal, secureAggregation: { enabled: true, threshold: 0.4 } }, /secureAggregation\.threshold/, /strict majority/);
+  invalid({ ...minimal, secureAggregation: { enabled: true, treshold: 3 } }, /secureAggregation/, /treshold/);
+  // Strategies that need each plant's update are refused up front, naming the strategy key.
+  for (const strategy of [{ kind: 'median' }, { kind: 'trimmed-mean' }, { kind: 'krum', byzantine: 1 }, { kind: 'scaffold' }]) {
+    invalid({ ...minimal, strategy, secureAggregation: { enabled: true } }, /strategy\.kind/, new RegExp(`'${strategy.kind}' needs each plant's update`));
+  }
+  assert.equal(parseConfig({ ...minimal, strategy: { kind: 'median' } }, coordinatorConfigSchema, 'fed.yaml').strategy.kind, 'median');
+  const plant = { coordinator: 'h:1', token: 't', tls: 'insecure', model: { widths: [1, 1] } };
+  assert.equal(parseConfig(plant, plantConfigSchema, 'plant.yaml').secureAggregation.required, false);
+  assert.throws(() => parseConfig({ ...plant, secureAggregation: { required: 'yes' } }, plantConfigSchema, 'plant.yaml'), (e) => isCrucibleError(e, 'CONFIG_INVALID') && /secureAggregation\.required/.test(e.message));
+});
+
+test('the model kind is chosen in the config; an unknown kind or key is an error naming it', () => {
+  const invalid = (model: object, ...patterns: RegExp[]) =>
+    assert.throws(() => parseConfig({ ...minimal, model }, coordinatorConfigSchema, 'fed.yaml'), (e) => isCrucibleError(e, 'CONFIG_INVALID') && /fed\.yaml/.test(e.message) && patterns.every((p) => p.test(e.message)));
+  invalid({ kind: 'tree' }, /model\.kind/, /neural, classifier, hybrid/, /"tree"/);
+  invalid({ kind: 'neural', widths: [2, 1], hiden: [8] }, /unknown key\(s\) hiden/);
+  invalid({ kind: 'hybrid', example: 'eaf-energy' }, /model\.materials/);
+  // The coordinator has no data: a neural model needs its full widths.
+  invalid({ kind: 'neural', hidden: [8] }, /model\.widths/);
+  const hybrid = parseConfig({ ...minimal, model: { kind: 'hybrid', example: 'cstr-kinetics', referenceTemperatureC: 113 } }, coordinatorConfigSchema, 'fed.yaml');
+  assert.equal(hybrid.model.kind, 'hybrid');
+  // The earlier form (no kind) stays a neural model.
+  assert.deepEqual(parseConfig(minimal, coordinatorConfigSchema, 'fed.yaml').model, { kind: 'neural', widths: [2, 4, 1], hidden: [32, 32], activation: 'tanh', seed: 0 });
+});
+
+test('a hybrid model config builds at the coordinator, and a plant whose data do not fit it is refused naming the model', async () => {
+  const model = { kind: 'hybrid', example: 'cstr-kinetics', referenceTemperatureC: 113 };
+  const coordinator = await startCoordinator(parseConfig({ ...minimal, model, store: ':memory:' }, coordinatorConfigSchema, 'fed.yaml'), { port: 0 });
+  await coordinator.close();
+  const dir = mkdtempSync(join(tmpdir(), 'crucible-hybrid-'));
+  try {
+    writeFileSync(join(dir, 'token'), 'plant-a.secret');
+    const data = { kind: 'synthetic', seed: 1, rows: 20, weights: [1, 2], featureStd: [1, 1] };
+    const config = parseConfig({ coordinator: '127.0.0.1:1', token: 'token', tls: 'insecure', model, data }, plantConfigSchema, join(dir, 'plant.yaml'));
+    await assert.rejects(startPlant(config, { configPath: join(dir, 'plant.yaml') }), (e) => isCrucibleError(e, 'CONFIG_INVALID') && /plant\.yaml/.test(e.message) && /cstr-kinetics.*takes 3 inputs.*data have 2 inputs/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

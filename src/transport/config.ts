@@ -12,20 +12,24 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { keyPath } from '../data/schema.js';
 import { CrucibleError } from '../errors.js';
-import { activationNames } from '../nn/activation.js';
+import { type ModelSpec, parseModelSpec } from '../hybrid/model-spec.js';
 
 const int = (min: number): z.ZodNumber => z.number().int().min(min);
 
-/** The federated model (identical on the coordinator and every plant). */
-export const modelConfigSchema = z
-  .object({
-    /** Layer widths input → output; the input width must equal the plant's feature count. */
-    widths: z.array(int(1)).min(2),
-    activation: z.enum(activationNames as [string, ...string[]]).default('tanh'),
-    /** Seed of the initial weights (the coordinator's initial global model). */
-    seed: int(0).default(0),
-  })
-  .strict();
+/**
+ * The federated model (identical on the coordinator and every plant): the `model` section of
+ * `src/hybrid/model-spec.ts` — `kind: neural | classifier | hybrid` — parsed by `parseModelSpec`, so
+ * its errors name the offending key (`model.kind`, `model.hidden[1]`). A section without `kind` but
+ * with `widths` (`{ widths, activation, seed }`) is a neural model.
+ */
+export const modelConfigSchema = z.unknown().transform((value, ctx): ModelSpec => {
+  try {
+    return parseModelSpec(value, 'model');
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/^invalid model section /, '') });
+    return z.NEVER;
+  }
+});
 
 /** TLS files, or the explicit word `insecure` (tests and loopback only). */
 const serverTlsSchema = z.union([
@@ -53,6 +57,48 @@ export const strategyConfigSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('krum'), byzantine: int(0), selected: int(1).optional(), serverLearningRate: z.number().positive().optional() }).strict(),
 ]);
 export type StrategyConfig = z.infer<typeof strategyConfigSchema>;
+
+/** Strategies that aggregate individual updates; under secure aggregation the coordinator sees only their sum. */
+export const strategiesNeedingIndividualUpdates = ['median', 'trimmed-mean', 'krum', 'scaffold'] as const;
+
+const statisticsClip = z.strictObject({ featureSum: z.number().positive(), featureSumSq: z.number().positive(), targetSum: z.number().positive(), targetSumSq: z.number().positive() });
+
+/**
+ * `secureAggregation` of `federation.yaml`: fit updates (and the feature statistics of federated
+ * scaling) are summed by SecAgg(+) (Bonawitz et al., CCS 2017; Bell et al., CCS 2020), so the
+ * coordinator learns only the sum. The ranges bound what one plant may contribute per coordinate
+ * (values beyond are clipped); all of a round's words must fit in 32 bits, so tighter ranges give
+ * finer quantization (see `src/privacy/secagg/fixedPoint.ts`).
+ */
+export const secureAggregationConfigSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    /** `secagg+` (sparse Harary graph, default) or `secagg` (every plant is every plant's neighbour). */
+    variant: z.enum(['secagg+', 'secagg']).default('secagg+'),
+    /** Neighbours per plant under SecAgg+. Default: the even number nearest 3·log2(plants), capped at plants − 1. */
+    neighbours: int(1).optional(),
+    /**
+     * Shamir threshold per neighbourhood: a fraction in (0.5, 1) of its share holders (neighbours + 1),
+     * or a count (an integer ≥ 2, a strict majority). Default: a strict majority.
+     */
+    threshold: z
+      .number()
+      .refine((t) => (t > 0.5 && t < 1) || (Number.isInteger(t) && t >= 2), 'expected a fraction in (0.5, 1) or an integer count ≥ 2 (a strict majority of the share holders)')
+      .optional(),
+    /** Fewest plants whose sum may be released. Default: the threshold. */
+    minimumPlants: int(2).optional(),
+    /** Largest |weighted update| per coordinate a plant contributes; beyond it values are clipped. */
+    updateClipRange: z.number().positive().default(10),
+    /**
+     * Capped example weights w = min(1, n / exampleCap) (McMahan et al., ICLR 2018). At or above the
+     * largest plant's training rows, the aggregate weights plants exactly as plaintext FedAvg does.
+     */
+    exampleCap: int(1).default(100_000),
+    /** Largest per-plant sums of the feature statistics (Σx, Σx², Σy, Σy²): one number or one per array. */
+    statisticsClipRange: z.union([z.number().positive(), statisticsClip]).default({ featureSum: 1e6, featureSumSq: 1e9, targetSum: 1e6, targetSumSq: 1e9 }),
+  })
+  .default({ enabled: false, variant: 'secagg+', updateClipRange: 10, exampleCap: 100_000, statisticsClipRange: { featureSum: 1e6, featureSumSq: 1e9, targetSum: 1e6, targetSumSq: 1e9 } });
+export type SecureAggregationConfig = z.infer<typeof secureAggregationConfigSchema>;
 
 /** `federation.yaml`. */
 export const coordinatorConfigSchema = z
@@ -91,8 +137,26 @@ export const coordinatorConfigSchema = z
       .default({ kind: 'wait-for-all' }),
     maxMessageMiB: z.number().positive().max(2047).default(64),
     heartbeatIntervalMs: int(50).default(5000),
+    secureAggregation: secureAggregationConfigSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const individual: readonly string[] = strategiesNeedingIndividualUpdates;
+    if (config.secureAggregation.enabled && individual.includes(config.strategy.kind)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['strategy', 'kind'],
+        message: `'${config.strategy.kind}' needs each plant's update, secure aggregation reveals only their sum: use fedavg, fedprox, fedadam, fedyogi or fedadagrad, or set secureAggregation.enabled: false`,
+      });
+    }
+    // The coordinator has no data: the model's input and output widths must come from the config.
+    if (config.model.kind === 'neural' && config.model.widths === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'widths'], message: 'the coordinator needs the layer widths input → output of a neural model (e.g. widths: [4, 32, 1])' });
+    }
+    if (config.model.kind === 'classifier') {
+      ctx.addIssue({ code: 'custom', path: ['model', 'kind'], message: "'classifier' runs through the library (classifierTasks with runFederation), not yet through crucible coordinator; expected neural or hybrid" });
+    }
+  });
 export type CoordinatorConfig = z.infer<typeof coordinatorConfigSchema>;
 
 /** Where a plant's data comes from. */
@@ -133,13 +197,23 @@ export const plantConfigSchema = z
     validationFraction: z.number().gt(0).lt(1).default(0.2),
     splitSeed: int(0).default(0),
     mode: z.enum(['stream', 'poll']).default('stream'),
+    /**
+     * Every plant answers secure-aggregation rounds; with `required: true` it also refuses fit and
+     * statistics tasks sent in the clear (SECAGG_REQUIRED), so its update never leaves unmasked.
+     */
+    secureAggregation: z.strictObject({ required: z.boolean().default(false) }).default({ required: false }),
     /** Reconnect backoff: capped exponential with full jitter. */
     reconnect: z
       .object({ initialMs: int(1).default(200), maxMs: int(1).default(10_000) })
       .strict()
       .default({ initialMs: 200, maxMs: 10_000 }),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.model.kind === 'classifier') {
+      ctx.addIssue({ code: 'custom', path: ['model', 'kind'], message: "'classifier' runs through the library (classifierTasks with runFederation), not yet through crucible plant; expected neural or hybrid" });
+    }
+  });
 export type PlantConfig = z.infer<typeof plantConfigSchema>;
 
 /** Validates a parsed config object; CONFIG_INVALID lists every offending key of `source`. */

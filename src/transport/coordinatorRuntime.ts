@@ -14,11 +14,12 @@ import type { FederationEvent, RoundResult } from '../federation/round-result.js
 import { runFederation } from '../federation/run.js';
 import type { Strategy } from '../federation/strategy.js';
 import { fedAdagrad, fedAdam, fedAvg, fedProx, fedYogi, krum, median, personalized, scaffold, trimmedMean } from '../federation/strategies/index.js';
-import { Mlp } from '../nn/mlp.js';
-import type { ActivationName } from '../nn/activation.js';
+import { buildModel, modelShapeOf } from '../hybrid/model-spec.js';
+import { CrucibleError } from '../errors.js';
 import { SqliteRoundStore } from '../store/roundStore.js';
 import { CrucibleStore } from '../store/store.js';
-import { relativeTo, type CoordinatorConfig, type StrategyConfig } from './config.js';
+import { relativeTo, strategiesNeedingIndividualUpdates, type CoordinatorConfig, type StrategyConfig } from './config.js';
+import { secureAggregationCoordinator } from './secureAggregation.js';
 import { registryAuthenticator } from './credentials.js';
 import { GrpcGrid, type ServerSecurity, type TransportLogEntry } from './grpcGrid.js';
 
@@ -70,6 +71,11 @@ export function strategyFromConfig(config: StrategyConfig): Strategy {
 
 export async function startCoordinator(config: CoordinatorConfig, options: StartCoordinatorOptions = {}): Promise<RunningCoordinator> {
   const file = (p: string): string => (options.configPath === undefined ? p : relativeTo(options.configPath, p));
+  const individual: readonly string[] = strategiesNeedingIndividualUpdates;
+  if (config.secureAggregation.enabled && individual.includes(config.strategy.kind)) {
+    // The schema refuses this too; a config built in code may not have passed through it.
+    throw new CrucibleError('CONFIG_INVALID', `${options.configPath ?? 'federation config'}: strategy.kind '${config.strategy.kind}' needs each plant's update, secure aggregation reveals only their sum`, { key: 'strategy.kind' });
+  }
   const store = CrucibleStore.open(config.store === ':memory:' ? ':memory:' : file(config.store));
   const security: ServerSecurity =
     config.tls === 'insecure'
@@ -101,7 +107,9 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   const run = store.createRun({ id: config.runId, config });
   // A restart after a failure (quorum lost, process killed) resumes the run: it is running again.
   if (run.status !== 'completed') store.setRunStatus(config.runId, 'running');
-  const model = new Mlp({ widths: config.model.widths, activation: config.model.activation as ActivationName, seed: config.model.seed });
+  const shape = modelShapeOf(config.model);
+  if (shape === undefined) throw new CrucibleError('CONFIG_INVALID', `${options.configPath ?? 'federation config'}: model: the coordinator cannot size a '${config.model.kind}' model without its input and output widths`, { key: 'model' });
+  const model = buildModel(config.model, shape);
   let strategy = strategyFromConfig(config.strategy);
   if (config.personalizationSteps > 0) {
     strategy = personalized(strategy, { fineTuneSteps: config.personalizationSteps, learningRate: config.training.learningRate, batchSize: config.training.batchSize });
@@ -121,6 +129,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     store: new SqliteRoundStore(store, { runConfig: config }),
     onEvent: options.onEvent,
     signal: options.signal,
+    ...(config.secureAggregation.enabled ? secureAggregationCoordinator(config.secureAggregation) : {}),
   });
   async function* rounds(): AsyncGenerator<RoundResult, void, undefined> {
     try {

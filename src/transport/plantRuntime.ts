@@ -15,8 +15,8 @@ import { readPlantSchema } from '../data/schema.js';
 import { CrucibleError } from '../errors.js';
 import { createPlant, type PlantData, type PlantMiddleware } from '../federation/plant.js';
 import { linearPlants } from '../federation/synthetic.js';
-import type { ActivationName } from '../nn/activation.js';
-import { Mlp } from '../nn/mlp.js';
+import { buildModel, plantMiddlewareFor } from '../hybrid/model-spec.js';
+import { secureAggregationPlant } from '../privacy/secagg/plantMiddleware.js';
 import { Tensor } from '../tensor/tensor.js';
 import { relativeTo, type PlantConfig, type PlantDataConfig } from './config.js';
 import { connectPlant, type ClientSecurity, type PlantConnection, type PlantConnectionEvent } from './plantConnection.js';
@@ -26,7 +26,10 @@ export interface StartPlantOptions {
   configPath?: string;
   /** Replaces `data` with this CSV and schema (the CLI's --data/--schema). */
   data?: { file: string; schema: string };
-  /** Privacy middleware (DP clipping/noise, secure-aggregation masking), outermost first. */
+  /**
+   * Extra privacy middleware (e.g. DP clipping/noise), outermost first. It runs inside secure
+   * aggregation (which every plant answers) and outside the model's own middleware.
+   */
   middleware?: readonly PlantMiddleware[];
   /** Extra task handlers by kind (e.g. secure-aggregation stages). */
   handlers?: Parameters<typeof createPlant>[0]['handlers'];
@@ -69,21 +72,28 @@ export async function startPlant(config: PlantConfig, options: StartPlantOptions
     throw new CrucibleError('CONFIG_INVALID', `${source}: no data: give data: { kind: csv, file, schema } in the config or --data and --schema`, { file: source, key: 'data' });
   }
   const data = await loadPlantData(options.data === undefined ? config.data! : { kind: 'csv', ...options.data }, options.data === undefined ? file : (p) => p);
-  const widths = config.model.widths;
-  if (data.x.cols !== widths[0] || data.y.cols !== widths[widths.length - 1]) {
-    throw new CrucibleError(
-      'CONFIG_INVALID',
-      `${source}: model.widths [${widths.join(', ')}] must start with the data's ${data.x.cols} features and end with its ${data.y.cols} targets`,
-      { file: source, key: 'model.widths' },
-    );
+  // buildModel checks the model against the data's shape and names both on a mismatch.
+  const shape = { inputSize: data.x.cols, outputSize: data.y.cols };
+  let model;
+  try {
+    model = buildModel(config.model, shape);
+  } catch (e) {
+    throw new CrucibleError('CONFIG_INVALID', `${source}: ${(e as Error).message}`, { file: source, key: 'model' });
   }
   const plant = createPlant({
     plantId,
     data,
     validationFraction: config.validationFraction,
     splitSeed: config.splitSeed,
-    model: () => new Mlp({ widths, activation: config.model.activation as ActivationName, seed: config.model.seed }),
-    middleware: options.middleware,
+    model: () => buildModel(config.model, shape),
+    // Secure aggregation outermost, so it masks the update as every other middleware left it; the
+    // model's own (a hybrid model's plant-local parameters) innermost. Every plant answers SecAgg
+    // rounds; `secureAggregation.required` also refuses updates requested in the clear.
+    middleware: [
+      secureAggregationPlant({ requireSecureAggregation: config.secureAggregation.required }),
+      ...(options.middleware ?? []),
+      ...plantMiddlewareFor(model),
+    ],
     handlers: options.handlers,
   });
   const security: ClientSecurity =
