@@ -144,7 +144,7 @@ function textPrinter(quiet: boolean): Printer {
           say(`  enrolled ${e.plantId}`);
           return;
         case 'listening':
-          say(`  coordinator on 127.0.0.1:${e.port}; secure aggregation ${e.secureAggregation ? 'on' : 'OFF (not configurable on the network path yet)'}`);
+          say(`  coordinator on 127.0.0.1:${e.port}; secure aggregation ${e.secureAggregation ? 'on (SecAgg+, plants refuse plaintext)' : 'off'}`);
           return;
         case 'round':
           bar ??= createProgress(e.rounds, { label: '  rounds', unit: 'rounds', quiet });

@@ -46,7 +46,7 @@ export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<
           ['features', r.prepared.featureNote],
           ['model', `MLP ${[r.prepared.inputNames.length, ...r.options.hidden, r.prepared.outputNames.length].join('–')}, ${r.options.activation}`],
           ['federated training', `${r.network.rounds.length} rounds × ${r.options.localSteps} local SGD steps (lr ${r.options.localLearningRate}, batch ${r.options.batchSize}), FedAdam server lr ${r.options.serverLearningRate}; coordinator and 3 plant processes over gRPC with mutual TLS on 127.0.0.1:${r.network.port}`],
-          ['secure aggregation', r.network.secureAggregation ? 'on (SecAgg+ masking; the coordinator saw only sums)' : 'OFF on the network path: the coordinator and plant configs have no secure-aggregation key yet (see the privacy section)'],
+          ['secure aggregation', r.network.secureAggregation ? 'on (SecAgg+ over gRPC: every plant required it, the coordinator saw only the sums of updates and feature statistics)' : 'off (the coordinator saw each plant\'s update)'],
           ['local-only / centralized', `${r.options.epochs} epochs each, Adam lr ${r.options.learningRate} with cosine decay`],
           ['personalization', `each plant fine-tunes the federated model for ${r.options.fineTuneEpochs} epochs on its own rows (Adam lr ${r.options.fineTuneLearningRate}): 'federated+finetune'`],
           ['federated beats local-only', `${beats} of ${plants.length} plants (federated+finetune: ${r.ratios.filter((x) => x.fineTunedOverLocal < 1).length} of ${plants.length})`],
@@ -118,8 +118,8 @@ export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<
         text:
           'What left each plant in the network run: model updates and evaluation sums, never rows. ' +
           (r.network.secureAggregation
-            ? 'Secure aggregation was on: the coordinator saw only the sum of the plants\' updates.'
-            : 'Secure aggregation was NOT on in the network run (not yet configurable in federation.yaml/plant.yaml): the coordinator saw each plant\'s update.'),
+            ? 'Secure aggregation (SecAgg+) was on in every round: the coordinator saw only the sums of the plants\' updates and feature statistics, and each plant refused to answer in the clear. Per-plant train losses are therefore not reported.'
+            : 'Secure aggregation was off in the network run: the coordinator saw each plant\'s update.'),
       },
       ...(r.dp
         ? [

@@ -20,6 +20,11 @@ test('the fast demo trains over gRPC with separate processes and writes a report
     // The federation really ran as processes over the network: a port, three rounds, clean exits.
     const listening = events.find((e) => e.type === 'listening');
     assert.ok(listening !== undefined && listening.port > 0);
+    // Secure aggregation is on for real: the coordinator said so at start and for every round.
+    assert.equal(listening.secureAggregation, true);
+    assert.equal(result.network.secureAggregation, true);
+    const federationYaml = readFileSync(join(result.dir, 'federation', 'federation.yaml'), 'utf8');
+    assert.match(federationYaml, /secureAggregation:\n\s+enabled: true/);
     assert.deepEqual(events.filter((e) => e.type === 'round').map((e) => (e as { round: number }).round), [1, 2, 3]);
     assert.deepEqual(result.network.exitCodes.coordinator, 0);
     for (const e of result.network.rounds) assert.deepEqual(e.participants, ['plant-a', 'plant-b', 'plant-c']);
@@ -45,6 +50,7 @@ test('the fast demo trains over gRPC with separate processes and writes a report
     for (const plant of ['plant-a', 'plant-b', 'plant-c']) assert.match(html, new RegExp(`<td>${plant}</td><td>federated</td>`));
     assert.match(html, /<svg/);
     assert.match(html, /ε spent/);
+    assert.match(html, /SecAgg\+ over gRPC/);
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/);
   } finally {
     rmSync(out, { recursive: true, force: true });

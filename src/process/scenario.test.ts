@@ -71,14 +71,14 @@ test('every generated dataset names units and bounds for each column and its val
   }
 });
 
-test('three preset plants of every process are generated in a few seconds', () => {
-  const t0 = performance.now();
+test('three preset plants of every process generate the sample counts their configs give', () => {
   for (const process of ['williams-otto', 'cstr', 'eaf'] as const) {
-    for (const p of scenario(process, { preset: 'arxiv-2604.26073' }).plants) p.generate();
+    for (const p of scenario(process, { preset: 'arxiv-2604.26073' }).plants) {
+      const ds = p.generate();
+      assert.equal(ds.rowCount, (p.config as { samples: number }).samples, `${process} ${p.plantId}`);
+      for (const c of ds.columns) assert.equal(ds.values[c].length, ds.rowCount);
+    }
   }
-  const ms = performance.now() - t0;
-  // ~2 s on an idle machine for all nine plants; the bound leaves room for a loaded CI machine.
-  assert.ok(ms < 20000, `${ms} ms`);
 });
 
 test('an invalid plant config is rejected naming its index and field', () => {

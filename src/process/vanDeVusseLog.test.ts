@@ -61,10 +61,3 @@ test('sensor bias and drift show up as a growing offset between measured and tru
   assert.ok(Math.abs(early - 0.8 - 0.01 * 4) < 0.05, `early offset ${early}`);
   assert.ok(late > early + 0.2, `late ${late} vs early ${early}`);
 });
-
-test('generating a one-minute log of 4000 samples takes a fraction of a second', () => {
-  const t0 = performance.now();
-  generateCstrLog(plantA, { seed: 1 });
-  // ~0.15 s on an idle core; the bound leaves room for a loaded CI machine.
-  assert.ok(performance.now() - t0 < 5000);
-});

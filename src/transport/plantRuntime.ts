@@ -18,6 +18,7 @@ import { linearPlants } from '../federation/synthetic.js';
 import { buildModel, plantMiddlewareFor } from '../hybrid/model-spec.js';
 import { secureAggregationPlant } from '../privacy/secagg/plantMiddleware.js';
 import { Tensor } from '../tensor/tensor.js';
+import { perCoordinateStatistics } from './secureAggregation.js';
 import { relativeTo, type PlantConfig, type PlantDataConfig } from './config.js';
 import { connectPlant, type ClientSecurity, type PlantConnection, type PlantConnectionEvent } from './plantConnection.js';
 
@@ -91,6 +92,7 @@ export async function startPlant(config: PlantConfig, options: StartPlantOptions
     // rounds; `secureAggregation.required` also refuses updates requested in the clear.
     middleware: [
       secureAggregationPlant({ requireSecureAggregation: config.secureAggregation.required }),
+      perCoordinateStatistics(),
       ...(options.middleware ?? []),
       ...plantMiddlewareFor(model),
     ],

@@ -85,8 +85,9 @@ test('gemm of empty shapes leaves beta·C', () => {
 
 test(
   'the WebAssembly kernel, on one thread or two, gives the same bits as the TypeScript kernel',
-  { skip: wasmKernels === null ? 'WebAssembly kernels not loaded (build/kernels.wasm not built, or CRUCIBLE_WASM=0)' : false },
+  { skip: process.env.CRUCIBLE_WASM === '0' ? 'CRUCIBLE_WASM=0: the TypeScript kernels were asked for' : false },
   async () => {
+    assert.ok(wasmKernels !== null, 'build/kernels.wasm is not loaded: run `npm run build:kernels`');
     assert.equal(await startGemmThreads(), true, 'the helper thread should start on a machine with 2 CPUs');
     // 130·129·257 multiply-adds is past the two-thread threshold; the others exercise edges.
     for (const [m, n, k] of [...SIZES, [130, 129, 257] as [number, number, number], [513, 9, 300] as [number, number, number]]) {
@@ -108,8 +109,9 @@ test(
 
 test(
   'a large product shared with the helper thread gives the same bits as the TypeScript kernel',
-  { skip: wasmKernels === null ? 'WebAssembly kernels not loaded (build/kernels.wasm not built, or CRUCIBLE_WASM=0)' : false },
+  { skip: process.env.CRUCIBLE_WASM === '0' ? 'CRUCIBLE_WASM=0: the TypeScript kernels were asked for' : false },
   async () => {
+    assert.ok(wasmKernels !== null, 'build/kernels.wasm is not loaded: run `npm run build:kernels`');
     assert.equal(await startGemmThreads(), true);
     const [m, n, k] = [300, 200, 150];
     const a = random(m * k);
