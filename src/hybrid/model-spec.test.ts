@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isCrucibleError } from '../errors.js';
 import { HybridModel } from './hybrid-model.js';
 import { Mlp } from '../nn/mlp.js';
-import { buildModel, parseModelSpec, plantMiddlewareFor } from './model-spec.js';
+import { buildModel, modelShapeOf, parseModelSpec, plantMiddlewareFor } from './model-spec.js';
 
 function configError(input: unknown): string {
   try {
@@ -28,6 +28,13 @@ describe('model section of the federation config', () => {
     assert.equal((hybrid as HybridModel).indicesOf('plant').length, 1);
     assert.equal(plantMiddlewareFor(hybrid).length, 1);
     assert.equal(plantMiddlewareFor(clf).length, 0);
+  });
+
+  it('knows the shape a spec fixes without data, and only that', () => {
+    assert.deepEqual(modelShapeOf(parseModelSpec({ widths: [4, 16, 2] })), { inputSize: 4, outputSize: 2 });
+    assert.deepEqual(modelShapeOf(parseModelSpec({ kind: 'hybrid', example: 'cstr-kinetics', referenceTemperatureC: 113 })), { inputSize: 3, outputSize: 2 });
+    assert.equal(modelShapeOf(parseModelSpec({ kind: 'neural', hidden: [8] })), undefined);
+    assert.equal(modelShapeOf(parseModelSpec({ kind: 'classifier', classes: 3 })), undefined);
   });
 
   it('names the offending key in its errors', () => {

@@ -13,6 +13,7 @@ import { coordinatorConfigSchema, parseConfig, plantConfigSchema, readConfigFile
 import { enrollPlant, revokePlant } from './enrollment.js';
 import { startCoordinator } from './coordinatorRuntime.js';
 import { startPlant } from './plantRuntime.js';
+import { secureAggregationSettings } from './secureAggregation.js';
 
 const minimal = { tls: 'insecure', model: { widths: [2, 4, 1] }, rounds: 3 };
 
@@ -131,4 +132,14 @@ test('a hybrid model config builds at the coordinator, and a plant whose data do
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a threshold fraction becomes a strict-majority count of each round’s neighbourhood', () => {
+  const config = parseConfig({ ...minimal, secureAggregation: { enabled: true, threshold: 0.6 } }, coordinatorConfigSchema, 'fed.yaml').secureAggregation;
+  // 3 plants: 2 neighbours, 3 share holders, ⌈0.6·3⌉ = 2; 20 plants: 14 neighbours (≈ 3·log2 20), ⌈0.6·15⌉ = 9.
+  assert.deepEqual(secureAggregationSettings(config, 3), { variant: 'secagg+', degree: 2, threshold: 2, minimumPlants: undefined });
+  assert.deepEqual(secureAggregationSettings(config, 20), { variant: 'secagg+', degree: 14, threshold: 9, minimumPlants: undefined });
+  // More neighbours than other plants: the complete graph.
+  assert.equal(secureAggregationSettings({ ...config, neighbours: 8 }, 4).degree, 3);
+  assert.equal(secureAggregationSettings({ ...config, threshold: 10 }, 20).threshold, 10);
 });
