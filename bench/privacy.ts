@@ -2,16 +2,23 @@
  * `npm run bench -- privacy`: the cost of secure aggregation, and the accuracy/ε trade-off of DP.
  *
  * (1) Round wall time and payload bytes of a federated round with SecAgg+ against plaintext FedAvg,
- *     for 10 and 50 plants and a ~100k-parameter MLP, over the real gRPC transport on 127.0.0.1
- *     (all plants in this one process, so plant work is serialised on this machine's cores: the
- *     ratio, not the absolute time, is what carries over). A round is: send the global model, local
+ *     for 10 and 50 plants and a ~100k-parameter MLP, over the real gRPC transport on 127.0.0.1.
+ *     This process holds only the coordinator (GrpcGrid + runFederation); the plants are gRPC
+ *     clients split over two child processes (bench/support/privacy-plants.ts, one per core of the
+ *     2-core bench machine), the same for both arms. Plants in one host still run one after another,
+ *     so with more plants than cores plant work is partly serialised, which a deployment (one
+ *     machine per plant) never does: the ratio, not the absolute time, carries over. A round is: send the global model, local
  *     training (1 epoch, 64 rows), gather the updates — in the clear, or through the four SecAgg
  *     stages — and aggregate. Bytes are message payloads (float64 arrays at 8 B, opaque bytes, JSON
  *     config) counted at the Grid, both directions; gRPC/HTTP2 framing is not included.
  * (2) DP-FedAvg on a simulated 3-plant scenario: held-out RMSE after 20 rounds against the
  *     client-level ε spent (RDP accountant, δ = 1e-5), for several noise multipliers.
  */
-import { cpus, loadavg } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Grid } from '../src/federation/grid.js';
 import type { PlantReply, TaskMessage } from '../src/federation/messages.js';
 import { createPlant } from '../src/federation/plant.js';
@@ -30,7 +37,8 @@ import { SecAggPlant } from '../src/privacy/secagg/plant.js';
 import { InMemoryGrid } from '../src/federation/in-memory-grid.js';
 import { Rng } from '../src/tensor/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
-import { startLoopback } from '../src/transport/test-support/loopback.js';
+import { startLoopback, type Loopback } from '../src/transport/test-support/loopback.js';
+import type { PlantHostSpec } from './support/privacy-plants.js';
 
 const WIDTHS = [16, 256, 256, 128, 1]; // 103,169 parameters
 const ROUNDS = 5;
@@ -145,19 +153,45 @@ async function inMemoryCost(plants: number): Promise<{ plainMs: number; secureMs
   return { plainMs, secureMs };
 }
 
+/** Child processes hosting the plants of a gRPC case: one per core of this 2-core machine. */
+const PLANT_HOSTS = 2;
+
+/** Plant ids of each host: consecutive halves (plant-00…04 and plant-05…09 for 10 plants). */
+function hostedPlants(plants: number): string[][] {
+  const ids = Array.from({ length: plants }, (_, p) => `plant-${String(p).padStart(2, '0')}`);
+  const per = Math.ceil(plants / PLANT_HOSTS);
+  return Array.from({ length: PLANT_HOSTS }, (_, h) => ids.slice(h * per, (h + 1) * per)).filter((g) => g.length > 0);
+}
+
+/** Starts the plant host processes for `lb`'s grid; resolves to a function that stops them. */
+function spawnPlantHosts(lb: Loopback, plants: number, dir: string): () => Promise<void> {
+  const helper = fileURLToPath(new URL('./support/privacy-plants.ts', import.meta.url));
+  const children: ChildProcess[] = hostedPlants(plants).map((group, h) => {
+    const spec: PlantHostSpec = { plants, widths: WIDTHS, hosted: group.map((plantId) => ({ plantId, index: Number(plantId.slice('plant-'.length)), token: lb.enroll(plantId) })) };
+    const file = join(dir, `plants-${h}.json`);
+    writeFileSync(file, JSON.stringify(spec));
+    return spawn(process.execPath, ['--import', import.meta.resolve('tsx'), helper, lb.address, file], { stdio: ['ignore', 'inherit', 'inherit'] });
+  });
+  return async () => {
+    await Promise.all(
+      children.map((child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        return exited;
+      }),
+    );
+  };
+}
+
 async function secAggCost(plants: number): Promise<{ plainMs: number; secureMs: number; plainBytes: number; secureBytes: number; degree: number }> {
   const lb = await startLoopback();
+  const dir = mkdtempSync(join(tmpdir(), 'crucible-privacy-bench-'));
+  // The same plants, in the same child processes, answer plaintext rounds and SecAgg+ rounds.
+  const stopPlants = spawnPlantHosts(lb, plants, dir);
   try {
     const model = () => new Mlp({ widths: WIDTHS, seed: 1 });
-    const rng = new Rng(plants);
-    for (let p = 0; p < plants; p++) {
-      const x = new Tensor(64, 16, rng.fillNormal(new Float64Array(64 * 16)));
-      const y = new Tensor(64, 1, rng.fillNormal(new Float64Array(64)));
-      // The same plants answer plaintext rounds (requireSecureAggregation off) and SecAgg rounds.
-      const plant = createPlant({ plantId: `plant-${String(p).padStart(2, '0')}`, data: { x, y }, validationFraction: 0, model, middleware: [secureAggregationPlant({ requireSecureAggregation: false })] });
-      lb.connect(plant.plantId, plant.handle);
-    }
-    await lb.grid.waitForPlants(plants, { timeoutMs: 30_000 });
+    await lb.grid.waitForPlants(plants, { timeoutMs: 60_000 });
     const { grid, bytes, reset } = countingGrid(lb.grid);
     const options: FederationOptions = {
       runId: `bench-${plants}`, rounds: ROUNDS, seed: 1, initialParameters: model().parameters.get(),
@@ -178,7 +212,9 @@ async function secAggCost(plants: number): Promise<{ plainMs: number; secureMs: 
     const secure = await measure(secureFitCollector({ clipRange: 1, exampleCap: 64 }));
     return { plainMs: plain.ms, secureMs: secure.ms, plainBytes: plain.bytes, secureBytes: secure.bytes, degree: defaultDegree(plants) };
   } finally {
+    await stopPlants();
     await lb.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -204,6 +240,8 @@ async function dpTradeoff(): Promise<{ z: number | null; epsilon: number; rmse: 
 export async function run(): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; model ${WIDTHS.join('→')} (${new Mlp({ widths: WIDTHS }).parameters.count} parameters); median of rounds 2–${ROUNDS}; load average ${loadavg()[0].toFixed(1)} (timings are only comparable at low load)`);
   console.log('\n(1) one federated round over gRPC on 127.0.0.1: plaintext FedAvg vs SecAgg+');
+  console.log(`hosting: coordinator alone in this process (pid ${process.pid}); plants as gRPC clients (one channel each) in ${PLANT_HOSTS} child processes, the same plants and processes for both arms:`);
+  for (const plants of [10, 50]) console.log(`  ${plants} plants: ${hostedPlants(plants).map((g, h) => `host ${h + 1} = ${g[0]}…${g[g.length - 1]} (${g.length})`).join(', ')}`);
   console.log('plants | degree k | plain ms | SecAgg+ ms | time ×  | plain MB | SecAgg+ MB | bytes ×');
   for (const plants of [10, 50]) {
     const c = await secAggCost(plants);
