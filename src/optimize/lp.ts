@@ -54,7 +54,8 @@ type Highs = Awaited<ReturnType<HighsLoader>>;
 const highsLoader: HighsLoader = ((highsModule as unknown as { default?: HighsLoader }).default ?? highsModule) as unknown as HighsLoader;
 let highsPromise: Promise<Highs> | null = null;
 
-function loadHighs(): Promise<Highs> {
+/** The HiGHS solver, loaded once per process (the wasm module is large). */
+export function loadHighs(): Promise<Highs> {
   if (highsPromise === null) highsPromise = highsLoader();
   return highsPromise;
 }
@@ -138,7 +139,7 @@ export function toLpFormat(lp: LinearProgram): string {
 export async function solveLinearProgram(lp: LinearProgram): Promise<LpSolution> {
   const highs = await loadHighs();
   const text = toLpFormat(lp);
-  const result = highs.solve(text, {});
+  const result = highs.solve(text, { output_flag: false });
   if (result.Status !== 'Optimal') {
     throw new CrucibleError('INFEASIBLE', `Linear program has no optimal solution: HiGHS reports '${result.Status}'`, { status: result.Status });
   }

@@ -14,7 +14,7 @@
  * objective (checked in the tests).
  */
 import { z } from 'zod';
-import highsModule from 'highs';
+import { loadHighs } from '../../optimize/lp.js';
 import { CrucibleError } from '../../errors.js';
 import { eafElements, type EafElement } from './materials.js';
 import { materialCoefficients, nominalPractice, practiceTerms, simulateHeat, type EafPlant, type HeatResult } from './heat.js';
@@ -45,15 +45,6 @@ export interface OptimalCharge {
   lp: string;
 }
 
-// `highs` ships CommonJS typings but an ESM build: under NodeNext the default import is typed as
-// the module object while at run time it is the loader itself; accept either shape.
-type HighsLoader = typeof highsModule.default;
-const highsLoader: HighsLoader = ((highsModule as unknown as { default?: HighsLoader }).default ?? highsModule) as HighsLoader;
-let highsPromise: ReturnType<HighsLoader> | null = null;
-function highs(): ReturnType<HighsLoader> {
-  highsPromise ??= highsLoader();
-  return highsPromise;
-}
 
 function num(v: number): string {
   if (!Number.isFinite(v)) throw new RangeError(`LP coefficient must be finite, got ${v}`);
@@ -109,7 +100,7 @@ export function chargeLp(plant: EafPlant, specInput: EafSpec): string {
 export async function optimalCharge(specInput: EafSpec, plant: EafPlant): Promise<OptimalCharge> {
   const spec = eafSpecSchema.parse(specInput);
   const lp = chargeLp(plant, spec);
-  const solver = await highs();
+  const solver = await loadHighs();
   const result = solver.solve(lp, { output_flag: false });
   if (result.Status !== 'Optimal') {
     throw new CrucibleError('INFEASIBLE', `EAF plant ${plant.plantId}: no charge meets the spec for ${spec.steelT} t (HiGHS status: ${result.Status})`, {
