@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * The configuration files of a deployment, parsed once at the edge by Zod: `federation.yaml` for the
  * coordinator and `plant.yaml` for each plant. Errors name the file, the key path and what is
@@ -244,4 +245,13 @@ export async function readConfigFile<T extends z.ZodType>(path: string, schema: 
 /** `file` relative to the folder of the config file `configPath` (absolute paths unchanged). */
 export function relativeTo(configPath: string, file: string): string {
   return isAbsolute(file) ? file : resolve(dirname(configPath), file);
+}
+
+/** The CA, certificate and key PEM texts a config's `tls` section names (paths resolved by `file`). */
+export function readTlsPems(tls: { ca: string; cert: string; key: string }, file: (path: string) => string): { caCertPem: string; certPem: string; keyPem: string } {
+  return {
+    caCertPem: readFileSync(file(tls.ca), 'utf8'),
+    certPem: readFileSync(file(tls.cert), 'utf8'),
+    keyPem: readFileSync(file(tls.key), 'utf8'),
+  };
 }

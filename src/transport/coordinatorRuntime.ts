@@ -8,7 +8,6 @@
  * for await (const r of coordinator.rounds) console.log(r.round, r.evaluation?.weighted.rmse);
  * await coordinator.close();
  */
-import { readFileSync } from 'node:fs';
 import type { Grid } from '../federation/grid.js';
 import type { FederationEvent, RoundResult } from '../federation/round-result.js';
 import { runFederation } from '../federation/run.js';
@@ -18,7 +17,7 @@ import { buildModel, modelShapeOf } from '../hybrid/model-spec.js';
 import { CrucibleError } from '../errors.js';
 import { SqliteRoundStore } from '../store/roundStore.js';
 import { CrucibleStore } from '../store/store.js';
-import { relativeTo, strategiesNeedingIndividualUpdates, type CoordinatorConfig, type StrategyConfig } from './config.js';
+import { readTlsPems, relativeTo, strategiesNeedingIndividualUpdates, type CoordinatorConfig, type StrategyConfig } from './config.js';
 import { secureAggregationCoordinator } from './secureAggregation.js';
 import { registryAuthenticator } from './credentials.js';
 import { GrpcGrid, type ServerSecurity, type TransportLogEntry } from './grpcGrid.js';
@@ -82,9 +81,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
       ? { kind: 'insecure' }
       : {
           kind: 'tls',
-          caCertPem: readFileSync(file(config.tls.ca), 'utf8'),
-          certPem: readFileSync(file(config.tls.cert), 'utf8'),
-          keyPem: readFileSync(file(config.tls.key), 'utf8'),
+          ...readTlsPems(config.tls, file),
           requireClientCertificate: config.tls.requireClientCertificate,
         };
   const lastTouch = new Map<string, number>();

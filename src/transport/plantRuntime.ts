@@ -19,7 +19,7 @@ import { buildModel, plantMiddlewareFor } from '../hybrid/model-spec.js';
 import { secureAggregationPlant } from '../privacy/secagg/plantMiddleware.js';
 import { Tensor } from '../tensor/tensor.js';
 import { perCoordinateStatistics } from './secureAggregation.js';
-import { relativeTo, type PlantConfig, type PlantDataConfig } from './config.js';
+import { readTlsPems, relativeTo, type PlantConfig, type PlantDataConfig } from './config.js';
 import { connectPlant, type ClientSecurity, type PlantConnection, type PlantConnectionEvent } from './plantConnection.js';
 
 export interface StartPlantOptions {
@@ -103,9 +103,7 @@ export async function startPlant(config: PlantConfig, options: StartPlantOptions
       ? { kind: 'insecure' }
       : {
           kind: 'tls',
-          caCertPem: readFileSync(file(config.tls.ca), 'utf8'),
-          certPem: readFileSync(file(config.tls.cert), 'utf8'),
-          keyPem: readFileSync(file(config.tls.key), 'utf8'),
+          ...readTlsPems(config.tls, file),
           serverName: config.tls.serverName,
         };
   const connection = connectPlant(plant.handle, {
