@@ -78,3 +78,26 @@ export class GridEvents {
     for (const l of this.listeners) l(event);
   }
 }
+
+/**
+ * Resolves once `ready()` holds, re-checked whenever the grid calls the waiters in `waiters` (on a
+ * connect or close), or when `timeoutMs` passes or `signal` aborts — whichever comes first. Both grid
+ * implementations wait for plants this way.
+ */
+export async function waitUntil(ready: () => boolean, waiters: Set<() => void>, options: WaitOptions): Promise<void> {
+  if (ready()) return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      waiters.delete(check);
+      options.signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const check = (): void => {
+      if (ready()) done();
+    };
+    const timer = setTimeout(done, options.timeoutMs);
+    waiters.add(check);
+    options.signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -9,7 +9,7 @@
  * for await (const round of runFederation(grid, fedAvg(), options)) console.log(round.metrics);
  */
 import type { Grid, GridEvent, SendOptions, WaitOptions } from './grid.js';
-import { GridEvents } from './grid.js';
+import { GridEvents, waitUntil } from './grid.js';
 import { Inbox, type Verdict } from './inbox.js';
 import { failureReply, type PlantReply, type TaskMessage } from './messages.js';
 import type { PlantHandler } from './plant.js';
@@ -67,21 +67,7 @@ export class InMemoryGrid implements Grid {
   }
 
   async waitForPlants(min: number, options: WaitOptions): Promise<readonly string[]> {
-    if (this.connected.size >= min || this.closed) return this.plants();
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        options.signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const check = (): void => {
-        if (this.connected.size >= min || this.closed) done();
-      };
-      const timer = setTimeout(done, options.timeoutMs);
-      this.waiters.add(check);
-      options.signal?.addEventListener('abort', done, { once: true });
-    });
+    await waitUntil(() => this.connected.size >= min || this.closed, this.waiters, options);
     return this.plants();
   }
 

@@ -194,7 +194,7 @@ export function scalingOf(parts: readonly { x: Tensor; y: Tensor }[]): ModelScal
 }
 
 /** (y − mean)/std with the target scaling, or its inverse. */
-function standardize(y: Tensor, s: ModelScaling, inverse = false): Tensor {
+export function standardize(y: Tensor, s: ModelScaling, inverse = false): Tensor {
   const out = new Tensor(y.rows, y.cols);
   for (let i = 0; i < y.rows; i++) {
     for (let j = 0; j < y.cols; j++) {

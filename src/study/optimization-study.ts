@@ -24,7 +24,7 @@ import { minimizeLbfgsb } from '../optimize/lbfgsb.js';
 import { parseSetpointProblem } from '../optimize/problem.js';
 import { optimizeSetpoints } from '../optimize/setpoint.js';
 import type { ProcessSurrogate } from '../optimize/surrogate.js';
-import { compareTraining, type CompareOptions, type PlantSplit } from './compare.js';
+import { compareTraining, standardize, type CompareOptions, type PlantSplit } from './compare.js';
 
 export type StudyMethod = 'local' | 'federated' | 'federated+calibrated' | 'centralized';
 
@@ -189,11 +189,7 @@ export function calibrate(model: ProcessModel, data: { x: Tensor; y: Tensor }): 
   const k = model.outputNames.length;
   const size = 2 * m + 2 * k;
   const z = model.scaleInputs(data.x).detach();
-  const target = new Tensor(data.y.rows, k);
-  for (let i = 0; i < data.y.size; i++) {
-    const j = i % k;
-    target.data[i] = (data.y.data[i] - model.scaling.targetMean[j]) / model.scaling.targetStd[j];
-  }
+  const target = standardize(data.y, model.scaling);
   // Selection matrices pick each block of θ as a row vector, keeping everything in differentiable ops.
   const pick = (offset: number, n: number): Tensor => {
     const e = new Tensor(size, n);

@@ -5,7 +5,7 @@
  * restarted plant process) replaces the old one without a disconnect.
  */
 import type * as grpc from '@grpc/grpc-js';
-import type { WaitOptions } from '../federation/grid.js';
+import { waitUntil, type WaitOptions } from '../federation/grid.js';
 import type { WireTask } from './wire.js';
 
 interface Session {
@@ -43,21 +43,7 @@ export class PlantSessions {
   }
 
   async waitFor(min: number, options: WaitOptions, isClosed: () => boolean): Promise<readonly string[]> {
-    if (this.sessions.size >= min || isClosed()) return this.connected();
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        options.signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const check = (): void => {
-        if (this.sessions.size >= min || isClosed()) done();
-      };
-      const timer = setTimeout(done, options.timeoutMs);
-      this.waiters.add(check);
-      options.signal?.addEventListener('abort', done, { once: true });
-    });
+    await waitUntil(() => this.sessions.size >= min || isClosed(), this.waiters, options);
     return this.connected();
   }
 
