@@ -26,12 +26,11 @@
  */
 import { bracketRoot } from '../../process/numeric/scalar.js';
 import { nominalVanDeVusse, vanDeVusseSteadyState, type VanDeVusseParameters } from '../../process/vanDeVusse.js';
-import { predict } from '../../nn/fit.js';
 import { add, concat, div, exp, mul, sliceCols, sqrt, square, sub } from '../../tensor/ops/index.js';
-import { solve } from '../../tensor/ops/solve.js';
 import { Rng } from '../../tensor/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { HybridModel } from '../hybrid-model.js';
+import { HybridModel, type PhysicalParameterSpec } from '../hybrid-model.js';
+import { standardErrors } from '../identifiability.js';
 
 const KELVIN = 273.15;
 
@@ -57,21 +56,10 @@ export interface CstrKineticsModelOptions {
 /** The hybrid model: inputs [D, cA0, T] → outputs [cA, cB] (steady state). All parameters shared. */
 export function vanDeVusseKineticsModel(options: CstrKineticsModelOptions): HybridModel {
   const inverseReference = 1 / (options.referenceTemperatureC + KELVIN);
-  const [eLo, eHi] = options.activationBoundsK ?? [0, 40000];
   return new HybridModel({
     inputSize: 3,
     outputSize: 2,
-    parameters: [
-      {
-        name: 'logRateAtReference', initial: (options.initialRateAtReference ?? [30, 30, 3]).map(Math.log),
-        description: 'ln k_i at T_ref (k1, k2 [1/h], k3 [L/(mol h)])',
-      },
-      {
-        name: 'activationTemperatureK', initial: [...(options.initialActivationTemperatureK ?? [8000, 8000, 8000])],
-        transform: { kind: 'bounded', lo: eLo, hi: eHi }, unit: 'K', description: 'E_i/R of the Arrhenius law',
-      },
-      ...(options.plantActivity ? [{ name: 'logActivity', initial: 0, scope: 'plant' as const, description: 'ln of this plant\'s catalyst activity (k1 factor); kept local' }] : []),
-    ],
+    parameters: kineticsParameters(options),
     equations: (p, x) => {
       const D = sliceCols(x, 0, 1);
       const cA0 = sliceCols(x, 1, 2);
@@ -79,14 +67,42 @@ export function vanDeVusseKineticsModel(options: CstrKineticsModelOptions): Hybr
       // k [n, 3] = exp(a − (1/T − 1/T_ref)·E), broadcast over rows.
       const k = exp(sub(p.logRateAtReference, mul(sub(div(Tensor.scalar(1), T), inverseReference), p.activationTemperatureK)));
       const k1 = options.plantActivity ? mul(sliceCols(k, 0, 1), exp(p.logActivity)) : sliceCols(k, 0, 1);
-      const k2 = sliceCols(k, 1, 2);
-      const k3 = sliceCols(k, 2, 3);
-      const b = add(D, k1);
-      const cA = div(mul(mul(D, cA0), 2), add(b, sqrt(add(square(b), mul(mul(k3, mul(D, cA0)), 4)))));
-      const cB = div(mul(k1, cA), add(D, k2));
+      const { cA, cB } = steadyStateConcentrations(D, cA0, [k1, sliceCols(k, 1, 2), sliceCols(k, 2, 3)]);
       return concat([cA, cB], 1);
     },
   });
+}
+
+/**
+ * The kinetics' learnable parameters (shared unless said otherwise): ln k_i(T_ref), E_i/R, and
+ * optionally a plant-specific catalyst activity. Also used by the dynamic model (`cstr-dynamics.ts`).
+ */
+export function kineticsParameters(options: CstrKineticsModelOptions): PhysicalParameterSpec[] {
+  const [eLo, eHi] = options.activationBoundsK ?? [0, 40000];
+  return [
+    {
+      name: 'logRateAtReference', initial: (options.initialRateAtReference ?? [30, 30, 3]).map(Math.log),
+      description: 'ln k_i at T_ref (k1, k2 [1/h], k3 [L/(mol h)])',
+    },
+    {
+      name: 'activationTemperatureK', initial: [...(options.initialActivationTemperatureK ?? [8000, 8000, 8000])],
+      transform: { kind: 'bounded', lo: eLo, hi: eHi }, unit: 'K', description: 'E_i/R of the Arrhenius law',
+    },
+    ...(options.plantActivity ? [{ name: 'logActivity', initial: 0, scope: 'plant' as const, description: 'ln of this plant\'s catalyst activity (k1 factor); kept local' }] : []),
+  ];
+}
+
+/**
+ * The CSTR's steady state for given rate constants (all [n, 1]):
+ *   0 = D(cA0 − cA) − k1 cA − k3 cA²   ⇒  cA = 2 D cA0 / (D + k1 + √((D + k1)² + 4 k3 D cA0))
+ *   0 = −D cB + k1 cA − k2 cB          ⇒  cB = k1 cA / (D + k2)
+ * (the root written without cancellation).
+ */
+export function steadyStateConcentrations(D: Tensor, cA0: Tensor, [k1, k2, k3]: readonly [Tensor, Tensor, Tensor]): { cA: Tensor; cB: Tensor } {
+  const b = add(D, k1);
+  const DcA0 = mul(D, cA0);
+  const cA = div(mul(DcA0, 2), add(b, sqrt(add(square(b), mul(mul(k3, DcA0), 4)))));
+  return { cA, cB: div(mul(k1, cA), add(D, k2)) };
 }
 
 /** The true values the model should recover, in its parametrisation. */
@@ -162,38 +178,10 @@ export function cstrSteadyStateData(plant: CstrKineticsPlant, options: { seed: n
 /**
  * Local identifiability of the kinetics from data `x` with measurement noise `noiseStd`: the
  * standard errors of a_i = ln k_i(T_ref) and E_i/R [K] from the Gauss–Newton covariance
- * σ²(JᵀJ)⁻¹ at the model's current values (J by central differences in (a, E/1000 K)).
+ * σ²(JᵀJ)⁻¹ at the model's current values (`standardErrors` in `../identifiability.ts`).
  * Large standard errors mean the data cannot determine the parameter.
  */
 export function kineticsStandardErrors(model: HybridModel, x: Tensor, noiseStd: number): { logRateAtReference: number[]; activationTemperatureK: number[] } {
-  const v = model.physicalValues();
-  const theta = [...v.logRateAtReference, ...v.activationTemperatureK.map((e) => e / 1000)];
-  const set = (t: number[]): void => {
-    model.setPhysicalValue('logRateAtReference', t.slice(0, 3));
-    model.setPhysicalValue('activationTemperatureK', t.slice(3).map((e) => e * 1000));
-  };
-  const m = x.rows * 2;
-  const J = new Float64Array(m * 6);
-  const h = 1e-5;
-  for (let j = 0; j < 6; j++) {
-    const up = theta.slice(); up[j] += h;
-    const down = theta.slice(); down[j] -= h;
-    set(up);
-    const yUp = predict(model, x).data;
-    set(down);
-    const yDown = predict(model, x).data;
-    for (let r = 0; r < m; r++) J[r * 6 + j] = (yUp[r] - yDown[r]) / (2 * h);
-  }
-  set(theta);
-  const info = new Tensor(6, 6);
-  for (let a = 0; a < 6; a++) for (let b = 0; b < 6; b++) {
-    let s = 0;
-    for (let r = 0; r < m; r++) s += J[r * 6 + a] * J[r * 6 + b];
-    info.data[a * 6 + b] = s;
-  }
-  const identity = new Tensor(6, 6);
-  for (let a = 0; a < 6; a++) identity.data[a * 6 + a] = 1;
-  const cov = solve(info, identity);
-  const se = Array.from({ length: 6 }, (_, a) => noiseStd * Math.sqrt(Math.max(0, cov.data[a * 6 + a])));
-  return { logRateAtReference: se.slice(0, 3), activationTemperatureK: se.slice(3).map((s) => s * 1000) };
+  const { shared } = standardErrors([{ model, x }], { noiseStd });
+  return { logRateAtReference: shared.logRateAtReference, activationTemperatureK: shared.activationTemperatureK };
 }
