@@ -130,7 +130,7 @@ export interface GaussNewtonTasksOptions {
   readonly model: () => Model;
   /** The plant's training rows (the same it gives `createPlant`). */
   readonly train: PlantData;
-  /** Gauss–Newton steps on the plant-specific block before each reply. Default 3. */
+  /** Gauss–Newton steps on the plant-specific block before each reply. Default 2. */
   readonly localIterations?: number;
 }
 
@@ -140,7 +140,7 @@ export interface GaussNewtonTasksOptions {
  * (inside) `keepPlantParametersLocal` when the model has plant-specific parameters.
  */
 export function gaussNewtonTasks(options: GaussNewtonTasksOptions): PlantMiddleware {
-  const iterations = options.localIterations ?? 3;
+  const iterations = options.localIterations ?? 2;
   return (next, plant) => async (task): Promise<PlantReply> => {
     if (task.kind !== 'fit' || task.config.gaussNewton !== true) return next(task);
     const header = { kind: task.kind, runId: task.runId, round: task.round, plantId: plant.plantId };
