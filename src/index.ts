@@ -47,7 +47,15 @@ export { Adwin, PageHinkley, type AdwinOptions, type DetectorState, type PageHin
 export { kolmogorovSurvival, ksTwoSample, type KsResult } from './drift/ks-test.js';
 export { DriftMonitor, driftReply, type DriftMonitorOptions, type DriftStatus, type ResidualDetectorSpec } from './drift/monitor.js';
 export { collectDriftReports, retrainFromCurrent, retrainingDecision, type DriftReport, type RetrainingDecision, type RetrainingPolicy } from './drift/retraining.js';
-export { classificationSummary, classifierTasks, classProbabilities, collectClassCounts, evaluateClassifierFederated, withClassWeights, type ClassificationSummary, type ClassifierTasksOptions } from './classify/federated.js';
+export { classificationSummary, classifierStrategy, classifierTasks, classProbabilities, collectClassCounts, evaluateClassifierFederated, type ClassifierStrategyOptions, type ClassifierTasksOptions } from './classify/federated.js';
+export { Classifier, classifierTraining } from './classify/classifier.js';
+export { classifierPlantOptions, stratifiedSplit } from './classify/plant.js';
+export type { ClassificationEvaluation, ClassificationReport } from './federation/evaluation.js';
+export { integrateRk4, integrateRk4WithSensitivities, type OdeEvaluation, type OdeRightHandSide, type OdeSystem, type Rk4Options, type SensitivityRk4Options, type StagePoint } from './hybrid/ode.js';
+export { gaussNewton, gaussNewtonTasks, type GaussNewtonOptions, type GaussNewtonTasksOptions } from './hybrid/gauss-newton.js';
+export { standardErrors, type StandardErrors } from './hybrid/identifiability.js';
+export { cstrDynamicsPlants, cstrLogWindows, cstrWindowLayout, vanDeVusseDynamicModel, type AnalyserTiming, type CstrDynamicModelOptions, type CstrLogWindowOptions, type CstrWindowData } from './hybrid/examples/cstr-dynamics.js';
+export { cstrDynamicsStudy, type CstrDynamicsStudy, type CstrDynamicsStudyOptions, type KineticsEstimate } from './hybrid/examples/cstr-dynamics-study.js';
 // privacy (secure aggregation, differential privacy with accountant and ledger, audit)
 export * from './privacy/index.js';
 // transport (gRPC grid, plant client, credentials, PKI, config, runtimes) and durable state (SQLite store)

@@ -1,36 +1,38 @@
 /**
- * Federated classifiers. The core plant trains with MSE (`src/federation/local-training.ts`), so a
- * classifier plant answers its fit and evaluate tasks through this middleware instead:
+ * Federated classifiers. Training goes through the core plant: its `trainLocally` sees a
+ * `Classifier` model and uses (class-weighted) cross-entropy, so FedProx, SCAFFOLD, `maxSteps`, DP
+ * and secure aggregation work unchanged. What differs is around it:
  *
- * - `fit`: local training with (class-weighted) cross-entropy from the global parameters; the reply
- *   is the usual update, so strategies, secure aggregation and DP work unchanged. Class weights come
- *   from the coordinator in `arrays.classWeights` (see `withClassWeights`), computed from the
- *   plants' summed class counts (`class-counts` task) — counts, never rows.
- * - `evaluate`: the plant's held-out confusion matrix and per-class score histograms as arrays
- *   (sufficient statistics), per-plant accuracy/F1/recall/AUC as metrics. `classificationSummary`
- *   pools them at the coordinator into exact pooled confusion metrics and binned pooled AUCs.
- *
- * Federated feature scaling (`featureScaling: true`) is honoured. Not supported (answered as a
- * failure, never silently ignored): FedProx's proximal term, SCAFFOLD, `maxSteps`.
+ * - plant side, `classifierTasks` middleware (added by `classifierPlantOptions`, which also makes a
+ *   split stratified by class): fit tasks pass to the core with the target scaling removed (labels
+ *   are not standardised); `evaluate` is answered with the plant's held-out confusion matrix and
+ *   per-class score histograms (sufficient statistics: counts, never rows) plus per-plant
+ *   accuracy/F1/precision/recall/AUC; `class-counts` with its training class counts;
+ * - coordinator side, `classifierStrategy(inner, { classes, classWeights })`: sends the class
+ *   weights with every fit task (in the config, kept in the strategy state so a resumed run uses
+ *   the same), and pools evaluations into `EvaluationSummary.classification` — exact pooled
+ *   confusion metrics, and the AUC of the pooled binned scores. `collectClassCounts` sums the
+ *   plants' class counts (through a `Summation`: secure aggregation's hides each plant's) for
+ *   `balancedClassWeights`.
  *
  * @example
- * const plant = createPlant({ plantId, data: { x, y: labels }, validation, model,
- *   middleware: [classifierTasks({ model, train: { x, y: labels }, validation, classes: 3 })] });
- * runFederation(grid, withClassWeights(fedAvg(), balancedClassWeights(pooledCounts)), options);
+ * const plant = createPlant(classifierPlantOptions({ plantId, data: { x, y: labels }, model }, { classes: 3 }));
+ * const counts = await collectClassCounts(grid, { runId, classes: 3, timeoutMs: 5000 });
+ * runFederation(grid, classifierStrategy(fedAvg(), { classes: 3, classWeights: balancedClassWeights(counts) }), options);
  */
-import { Adam } from '../nn/adam.js';
-import { fit, predict } from '../nn/fit.js';
+import { predict } from '../nn/fit.js';
 import type { Model } from '../nn/mlp.js';
-import { Sgd } from '../nn/sgd.js';
+import type { ClassificationEvaluation, ClassificationReport } from '../federation/evaluation.js';
 import type { Grid } from '../federation/grid.js';
-import { failureReply, type FitConfig, type PlantReply, type ReplyOk, type ScalingArrays, type TaskMessage } from '../federation/messages.js';
+import { trainLocally } from '../federation/local-training.js';
+import { failureReply, type EvaluateConfig, type PlantReply, type ReplyOk, type ScalingArrays, type TaskMessage } from '../federation/messages.js';
 import type { PlantData, PlantMiddleware } from '../federation/plant.js';
 import type { Strategy } from '../federation/strategy.js';
+import { plainSummation, type Summation } from '../federation/summation.js';
 import { Tensor } from '../tensor/tensor.js';
-import { classificationLoss, oneHot } from './losses.js';
 import {
   aucFromHistograms, classificationMetrics, confusionMatrix, poolConfusion, poolHistograms, rocAuc, scoreHistogram,
-  type ClassificationMetrics, type ConfusionMatrix, type ScoreHistogram,
+  type ConfusionMatrix, type ScoreHistogram,
 } from './metrics.js';
 
 export interface ClassifierTasksOptions {
@@ -62,96 +64,76 @@ export function classProbabilities(logits: Tensor, classes: number): Tensor {
   return out;
 }
 
-function standardised(x: Tensor, task: TaskMessage): Tensor {
-  const { featureMean: mean, featureStd: std } = task.arrays;
+function standardised(x: Tensor, arrays: ScalingArrays): Tensor {
+  const { featureMean: mean, featureStd: std } = arrays;
   if (mean === undefined || std === undefined) return x;
   return new Tensor(x.rows, x.cols, x.data.map((v, k) => (v - mean[k % x.cols]) / std[k % x.cols]));
 }
 
-function labelsOf(y: Tensor): Float64Array {
-  return Float64Array.from(y.data);
-}
-
-/** Plant middleware answering `fit`, `evaluate` and `class-counts` tasks of a classifier. */
+/** Plant middleware of a classifier plant: `fit` to the core without target scaling; `evaluate` and `class-counts` answered here. */
 export function classifierTasks(options: ClassifierTasksOptions): PlantMiddleware {
   const { classes } = options;
   const bins = options.bins ?? 1000;
   return (next, plant) => async (task): Promise<PlantReply> => {
     const header = { kind: task.kind, runId: task.runId, round: task.round, plantId: plant.plantId };
     try {
+      if (task.kind === 'fit') return next({ ...task, arrays: { ...task.arrays, targetMean: undefined, targetStd: undefined } });
       if (task.kind === 'class-counts') {
         const counts = new Float64Array(classes);
         for (const c of options.train.y.data) counts[c]++;
         return { ok: true, ...header, numExamples: options.train.x.rows, metrics: {}, arrays: { classCounts: counts } };
       }
-      if (task.kind !== 'fit' && task.kind !== 'evaluate') return next(task);
-      const global = task.arrays.parameters;
+      if (task.kind !== 'evaluate') return next(task);
       const model = options.model();
+      const global = task.arrays.parameters;
       if (global === undefined || global.length !== model.parameters.count) {
-        throw new RangeError(`${task.kind} task carries ${global?.length ?? 'no'} parameters, the classifier has ${model.parameters.count}`);
+        throw new RangeError(`evaluate task carries ${global?.length ?? 'no'} parameters, the classifier has ${model.parameters.count}`);
       }
       model.parameters.set(global);
-      if (task.kind === 'fit') return fitClassifier(task, model, header);
-      return evaluateClassifier(task, model, header);
+      const config = task.config as EvaluateConfig;
+      if ((config.fineTuneSteps ?? 0) > 0) {
+        // Personalization: k local steps from the global model before evaluating.
+        if (config.fineTuneLearningRate === undefined) throw new RangeError('evaluate: fineTuneSteps > 0 needs fineTuneLearningRate');
+        trainLocally(model, standardised(options.train.x, task.arrays), options.train.y, {
+          epochs: Number.MAX_SAFE_INTEGER, maxSteps: config.fineTuneSteps, batchSize: config.batchSize ?? 32, learningRate: config.fineTuneLearningRate, optimizer: 'sgd',
+        }, { seed: config.seed ?? 0 });
+      }
+      return { ok: true, ...header, ...evaluation(model, standardised(options.validation.x, task.arrays), options.validation.y.data, classes, bins) };
     } catch (e) {
       return failureReply(task, plant.plantId, { code: 'PLANT_TASK_FAILED', message: `plant '${plant.plantId}', ${task.kind} of round ${task.round}: ${e instanceof Error ? e.message : String(e)}` });
     }
   };
+}
 
-  function fitClassifier(task: TaskMessage, model: Model, header: Omit<ReplyOk, 'ok' | 'numExamples' | 'metrics' | 'arrays'>): PlantReply {
-    const config = task.config as FitConfig;
-    if ((config.proximalMu ?? 0) > 0 || config.scaffold || config.maxSteps !== undefined) {
-      throw new RangeError('classifier plants support neither FedProx, SCAFFOLD nor maxSteps');
-    }
-    const weights = task.arrays.classWeights;
-    if (weights !== undefined && weights.length !== classes) throw new RangeError(`classWeights has ${weights.length} values for ${classes} classes`);
-    const x = standardised(options.train.x, task);
-    const y = model.outputSize === 1 ? options.train.y : oneHot(options.train.y.data, classes);
-    const global = model.parameters.get();
-    const optimizer = config.optimizer === 'adam' ? new Adam(model.parameters, { lr: config.learningRate }) : new Sgd(model.parameters, { lr: config.learningRate });
-    const history = fit(model, x, y, {
-      epochs: config.epochs, batchSize: config.batchSize, optimizer, seed: config.seed,
-      loss: classificationLoss({ outputs: model.outputSize, classWeights: weights === undefined ? undefined : Array.from(weights) }),
-    });
-    const update = model.parameters.values.map((v, i) => v - global[i]);
-    return { ok: true, ...header, numExamples: x.rows, metrics: { trainLoss: history.epochLoss.at(-1)!, localSteps: history.steps }, arrays: { update } };
+/** A classifier's evaluate reply body: counts as arrays, per-plant metrics as scalars. */
+function evaluation(model: Model, x: Tensor, labels: Float64Array, classes: number, bins: number): Pick<ReplyOk, 'numExamples' | 'metrics' | 'arrays'> {
+  const probabilities = classProbabilities(predict(model, x), classes);
+  const predicted = Array.from({ length: labels.length }, (_, i) => {
+    let best = 0;
+    for (let k = 1; k < classes; k++) if (probabilities.get(i, k) > probabilities.get(i, best)) best = k;
+    return best;
+  });
+  const cm = confusionMatrix(predicted, labels, classes);
+  const m = classificationMetrics(cm);
+  const metrics: Record<string, number> = { accuracy: m.accuracy, macroF1: m.macroF1 };
+  const arrays: Record<string, Float64Array> = { confusion: cm.counts };
+  for (let k = 1; k < classes; k++) {
+    const scores = Array.from({ length: labels.length }, (_, i) => probabilities.get(i, k));
+    const isK = Array.from(labels, (l) => (l === k ? 1 : 0));
+    const h = scoreHistogram(scores, isK, { bins });
+    arrays[`scorePositive${k}`] = h.positive;
+    arrays[`scoreNegative${k}`] = h.negative;
+    metrics[`precision${k}`] = m.perClass[k].precision;
+    metrics[`recall${k}`] = m.perClass[k].recall;
+    metrics[`f1_${k}`] = m.perClass[k].f1;
+    metrics[`auc${k}`] = rocAuc(scores, isK);
   }
-
-  function evaluateClassifier(task: TaskMessage, model: Model, header: Omit<ReplyOk, 'ok' | 'numExamples' | 'metrics' | 'arrays'>): PlantReply {
-    const labels = labelsOf(options.validation.y);
-    const probabilities = classProbabilities(predict(model, standardised(options.validation.x, task)), classes);
-    const predicted = Array.from({ length: labels.length }, (_, i) => {
-      let best = 0;
-      for (let k = 1; k < classes; k++) if (probabilities.get(i, k) > probabilities.get(i, best)) best = k;
-      return best;
-    });
-    const cm = confusionMatrix(predicted, labels, classes);
-    const m = classificationMetrics(cm);
-    const metrics: Record<string, number> = { accuracy: m.accuracy, macroF1: m.macroF1 };
-    const arrays: Record<string, Float64Array> = { confusion: cm.counts };
-    for (let k = 1; k < classes; k++) {
-      const scores = Array.from({ length: labels.length }, (_, i) => probabilities.get(i, k));
-      const isK = Array.from(labels, (l) => (l === k ? 1 : 0));
-      const h = scoreHistogram(scores, isK, { bins });
-      arrays[`scorePositive${k}`] = h.positive;
-      arrays[`scoreNegative${k}`] = h.negative;
-      metrics[`recall${k}`] = m.perClass[k].recall;
-      metrics[`precision${k}`] = m.perClass[k].precision;
-      metrics[`auc${k}`] = rocAuc(scores, isK);
-    }
-    return { ok: true, ...header, numExamples: labels.length, metrics, arrays };
-  }
+  return { numExamples: labels.length, metrics, arrays };
 }
 
 /** Per-plant and pooled classification metrics from evaluate replies of `classifierTasks` plants. */
-export interface ClassificationSummary {
-  readonly perPlant: Readonly<Record<string, ClassificationMetrics & { readonly auc: readonly number[] }>>;
-  /** From the summed confusion matrices and score histograms. `auc[k − 1]` is class k against the rest. */
-  readonly pooled: ClassificationMetrics & { readonly auc: readonly number[] };
-}
-
-export function classificationSummary(replies: readonly ReplyOk[], classes: number): ClassificationSummary {
-  const perPlant: Record<string, ClassificationMetrics & { auc: number[] }> = {};
+export function classificationSummary(replies: readonly ReplyOk[], classes: number): ClassificationEvaluation {
+  const perPlant: Record<string, ClassificationReport> = {};
   const confusions: ConfusionMatrix[] = [];
   const histograms: ScoreHistogram[][] = Array.from({ length: classes - 1 }, () => []);
   for (const r of replies) {
@@ -167,36 +149,67 @@ export function classificationSummary(replies: readonly ReplyOk[], classes: numb
       histograms[k - 1].push({ lo: 0, hi: 1, positive, negative });
       auc.push(r.metrics[`auc${k}`] ?? aucFromHistograms({ lo: 0, hi: 1, positive, negative }));
     }
-    perPlant[r.plantId] = { ...classificationMetrics(cm), auc };
+    perPlant[r.plantId] = report(cm, auc);
   }
   if (confusions.length === 0) throw new RangeError('classificationSummary: no classifier evaluation among the replies');
-  return {
-    perPlant,
-    pooled: { ...classificationMetrics(poolConfusion(confusions)), auc: histograms.map((h) => aucFromHistograms(poolHistograms(h))) },
-  };
+  return { classes, perPlant, pooled: report(poolConfusion(confusions), histograms.map((h) => aucFromHistograms(poolHistograms(h)))) };
 }
 
-/** `inner` with class weights sent to every plant's fit task (`arrays.classWeights`). */
-export function withClassWeights(inner: Strategy, classWeights: readonly number[]): Strategy {
-  const weights = Float64Array.from(classWeights);
+function report(cm: ConfusionMatrix, auc: number[]): ClassificationReport {
+  const m = classificationMetrics(cm);
+  return { count: m.count, accuracy: m.accuracy, macroF1: m.macroF1, perClass: m.perClass, auc, confusion: Array.from(cm.counts) };
+}
+
+export interface ClassifierStrategyOptions {
+  readonly classes: number;
+  /** Weight of each class in the cross-entropy (e.g. `balancedClassWeights(counts)`). Default: none (all 1). */
+  readonly classWeights?: readonly number[];
+}
+
+/**
+ * `inner` for a classifier: class weights in every fit config (kept in the strategy state, so a
+ * resumed run keeps them), and evaluation pooled into `EvaluationSummary.classification`.
+ */
+export function classifierStrategy(inner: Strategy, options: ClassifierStrategyOptions): Strategy {
+  const { classes } = options;
+  if (options.classWeights !== undefined && options.classWeights.length !== classes) {
+    throw new RangeError(`classifierStrategy: ${options.classWeights.length} class weights for ${classes} classes`);
+  }
+  const KEY = 'classWeights';
+  const withWeights = (state: ReturnType<Strategy['initialState']>, weights: unknown): ReturnType<Strategy['initialState']> => ({ ...state, json: { ...state.json, [KEY]: weights as number[] | null } });
   return {
     ...inner,
+    initialState: (parameters) => withWeights(inner.initialState(parameters), options.classWeights === undefined ? null : [...options.classWeights]),
     configureFit: (context) => {
       const plan = inner.configureFit(context);
-      return { ...plan, arrays: { ...plan.arrays, classWeights: weights } };
+      const weights = context.state.json[KEY];
+      return Array.isArray(weights) ? { ...plan, config: { ...plan.config, ...({ classWeights: weights } as object) } } : plan;
+    },
+    aggregateFit: (input) => {
+      const out = inner.aggregateFit(input);
+      return { ...out, state: withWeights(out.state, input.state.json[KEY] ?? null) };
+    },
+    aggregateEvaluate: (round, results) => {
+      const classification = classificationSummary(results, classes);
+      const nan = { mse: Number.NaN, rmse: Number.NaN, mae: Number.NaN, r2: Number.NaN };
+      const perPlant = Object.fromEntries(results.filter((r) => classification.perPlant[r.plantId] !== undefined).map((r) => [r.plantId, { ...nan, ...r.metrics, numExamples: r.numExamples }]));
+      return { perPlant, weighted: nan, classification };
     },
   };
 }
 
-/** Sums the plants' training class counts (`class-counts` task): the input of `balancedClassWeights`. */
-export async function collectClassCounts(grid: Grid, options: { runId: string; classes: number; timeoutMs: number }): Promise<number[]> {
-  const total = new Array<number>(options.classes).fill(0);
-  for await (const reply of grid.send(grid.plants(), { kind: 'class-counts', runId: options.runId, round: 0, config: {}, arrays: {} }, { timeoutMs: options.timeoutMs })) {
-    const counts = reply.ok ? reply.arrays.classCounts : undefined;
-    if (counts === undefined || counts.length !== options.classes) continue;
-    counts.forEach((c, k) => (total[k] += c));
+/**
+ * Sums the plants' training class counts (`class-counts` task) through `summation` (default in the
+ * clear; secure aggregation's reveals only the total): the input of `balancedClassWeights`.
+ */
+export async function collectClassCounts(grid: Grid, options: { runId: string; classes: number; timeoutMs: number; summation?: Summation; plantIds?: readonly string[] }): Promise<number[]> {
+  const task: TaskMessage = { kind: 'class-counts', runId: options.runId, round: 0, config: {}, arrays: {} };
+  const out = await (options.summation ?? plainSummation).sum(grid, options.plantIds ?? grid.plants(), task, { timeoutMs: options.timeoutMs });
+  const counts = out.sums.classCounts;
+  if (counts === undefined || counts.length !== options.classes) {
+    throw new RangeError(`collectClassCounts: ${out.contributors.length} plants answered, with ${counts?.length ?? 'no'} class counts for ${options.classes} classes (${out.failures.map((f) => `${f.plantId}: ${f.failure.message}`).join('; ') || 'no failures'})`);
   }
-  return total;
+  return Array.from(counts, (c) => Math.round(c));
 }
 
 /** Evaluates `parameters` on every connected classifier plant's held-out data and pools the counts. */
@@ -204,7 +217,7 @@ export async function evaluateClassifierFederated(
   grid: Grid,
   parameters: Float64Array,
   options: { runId: string; round: number; classes: number; timeoutMs: number; scaling?: ScalingArrays },
-): Promise<ClassificationSummary> {
+): Promise<ClassificationEvaluation> {
   const replies: ReplyOk[] = [];
   const task: TaskMessage = { kind: 'evaluate', runId: options.runId, round: options.round, config: {}, arrays: { ...options.scaling, parameters } };
   for await (const reply of grid.send(grid.plants(), task, { timeoutMs: options.timeoutMs })) if (reply.ok) replies.push(reply);

@@ -85,3 +85,24 @@ export function regressionMetrics(sums: RegressionSums): RegressionMetrics {
   const mse = sse / (n * k);
   return { mse, rmse: Math.sqrt(mse), mae: sae / (n * k), r2: r2 / k };
 }
+
+/**
+ * One classifier evaluation (a plant's held-out rows, or all plants' pooled): JSON-friendly, for
+ * round results, the store and reports. `auc[k − 1]` is class k against the rest (k = 1 … K−1;
+ * for a binary task the one AUC); `confusion` is K×K row-major, row = actual, column = predicted.
+ */
+export interface ClassificationReport {
+  readonly count: number;
+  readonly accuracy: number;
+  readonly macroF1: number;
+  readonly perClass: ReadonlyArray<{ readonly precision: number; readonly recall: number; readonly f1: number; readonly support: number }>;
+  readonly auc: readonly number[];
+  readonly confusion: readonly number[];
+}
+
+/** Classification metrics of a round: per plant, and pooled exactly from the plants' counts. */
+export interface ClassificationEvaluation {
+  readonly classes: number;
+  readonly pooled: ClassificationReport;
+  readonly perPlant: Readonly<Record<string, ClassificationReport>>;
+}

@@ -6,6 +6,10 @@
  * `maxSteps` (a fixed number of local steps, e.g. personalization's k) is honoured exactly by
  * handing `fit` the rows of exactly that many minibatches, drawn as consecutive seeded shuffles.
  *
+ * The loss is MSE, unless the model is a classifier (`src/classify/classifier.ts`): then y holds
+ * class labels and the loss is cross-entropy, weighted by `classWeights` when the fit config
+ * carries them (a classifier strategy sends weights from the plants' pooled class counts).
+ *
  * @example
  * trainLocally(model, x, y, { epochs: 1, batchSize: 32, learningRate: 0.01, optimizer: 'sgd' }, { seed: 3 });
  */
@@ -17,7 +21,13 @@ import type { Parameters } from '../nn/parameters.js';
 import { gatherRows } from '../tensor/ops/slice.js';
 import { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { classifierTraining } from '../classify/classifier.js';
 import type { LocalTrainingConfig } from './messages.js';
+
+/** What a fit config may add for classifiers: one weight per class (the loss of a row × its class's weight). */
+export interface ClassWeightConfig {
+  readonly classWeights?: readonly number[];
+}
 
 export interface LocalTrainingOptions {
   /** Seed of the batch order. */
@@ -33,8 +43,8 @@ export interface LocalTrainingOutcome {
   readonly lastEpochLoss: number;
 }
 
-/** Trains `model` in place on (x, y) with MSE. */
-export function trainLocally(model: Model, x: Tensor, y: Tensor, config: LocalTrainingConfig, options: LocalTrainingOptions): LocalTrainingOutcome {
+/** Trains `model` in place on (x, y) with MSE (a classifier: cross-entropy on labels y). */
+export function trainLocally(model: Model, x: Tensor, y: Tensor, config: LocalTrainingConfig & ClassWeightConfig, options: LocalTrainingOptions): LocalTrainingOutcome {
   const n = x.rows;
   const batchSize = Math.max(1, Math.min(config.batchSize, n));
   const stepsPerEpoch = Math.ceil(n / batchSize);
@@ -46,12 +56,23 @@ export function trainLocally(model: Model, x: Tensor, y: Tensor, config: LocalTr
   }
   const params = model.parameters;
   const optimizer = config.optimizer === 'adam' ? new Adam(params, { lr: config.learningRate }) : new Sgd(params, { lr: config.learningRate });
-  const history = fit(model, data.x, data.y, {
-    epochs, batchSize, optimizer, seed: options.seed, loss: 'mse', onGradient: options.onGradient,
+  const classifier = classifierTraining(model, data.y, { classWeights: classWeightsOf(config) });
+  const history = fit(model, data.x, classifier?.targets ?? data.y, {
+    epochs, batchSize, optimizer, seed: options.seed, loss: classifier?.loss ?? 'mse', onGradient: options.onGradient,
     // The step rows are already drawn in shuffled order.
     shuffle: data.x === x,
   });
   return { steps: history.steps, lastEpochLoss: history.epochLoss[history.epochLoss.length - 1] };
+}
+
+/** The class weights of a fit config, checked (the config travels as JSON). */
+function classWeightsOf(config: ClassWeightConfig): readonly number[] | undefined {
+  const w: unknown = config.classWeights;
+  if (w === undefined || w === null) return undefined;
+  if (!Array.isArray(w) || !w.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
+    throw new RangeError(`fit config: classWeights must be a list of finite numbers ≥ 0, got ${JSON.stringify(w)}`);
+  }
+  return w;
 }
 
 /** The rows of `steps` minibatches, taken from consecutive seeded shuffles of the data. */

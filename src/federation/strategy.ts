@@ -16,7 +16,7 @@
  * parameters = out.parameters; state = out.state;
  */
 import type { EvaluateConfig, FitConfig, FitReply, ReplyOk } from './messages.js';
-import { poolRegressionSums, regressionMetrics, type RegressionMetrics, type RegressionSums } from './evaluation.js';
+import { poolRegressionSums, regressionMetrics, type ClassificationEvaluation, type RegressionMetrics, type RegressionSums } from './evaluation.js';
 
 /** JSON data (what a store can write as text). */
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
@@ -73,6 +73,8 @@ export interface EvaluationSummary {
   readonly perPlant: Readonly<Record<string, PlantEvaluation>>;
   /** Pooled over plants (sample-weighted MSE/MAE, RMSE of the pooled MSE, R² against the global mean). */
   readonly weighted: RegressionMetrics;
+  /** A classifier's confusion matrices, precision/recall/F1 and AUCs, per plant and pooled (classifier strategies only). */
+  readonly classification?: ClassificationEvaluation;
 }
 
 export interface Strategy {

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { CrucibleError } from '../errors.js';
 import { activationNames, type ActivationName } from '../nn/activation.js';
 import { Mlp, type Model } from '../nn/mlp.js';
+import { Classifier } from '../classify/classifier.js';
 import { vanDeVusseKineticsModel } from './examples/cstr-kinetics.js';
 import { eafEnergyModel } from './examples/eaf-energy.js';
 import { HybridModel } from './hybrid-model.js';
@@ -32,8 +33,10 @@ const neuralSchema = z.strictObject({
 
 const classifierSchema = z.strictObject({
   kind: z.literal('classifier'),
-  /** Number of classes (2 = binary, one logit). */
+  /** Number of classes (2 = binary, one logit). The data's one target column holds labels 0 … classes − 1. */
   classes: z.number().int().min(2),
+  /** Number of input features (the coordinator has no data to count them; plants check it against theirs). */
+  inputs: z.number().int().positive().optional(),
   hidden: widths,
   activation: activationSchema,
   /** 'balanced' (n/(K·n_k) from federated class counts), explicit weights, or none. */
@@ -101,7 +104,7 @@ export interface ModelShape {
  */
 export function modelShapeOf(spec: ModelSpec): ModelShape | undefined {
   if (spec.kind === 'neural') return spec.widths === undefined ? undefined : { inputSize: spec.widths[0], outputSize: spec.widths[spec.widths.length - 1] };
-  if (spec.kind === 'classifier') return undefined;
+  if (spec.kind === 'classifier') return spec.inputs === undefined ? undefined : { inputSize: spec.inputs, outputSize: 1 };
   const model = spec.example === 'cstr-kinetics' ? vanDeVusseKineticsModel({ referenceTemperatureC: spec.referenceTemperatureC }) : eafEnergyModel(spec.materials);
   return { inputSize: model.inputSize, outputSize: model.outputSize };
 }
@@ -113,9 +116,14 @@ export function buildModel(spec: ModelSpec, shape: ModelShape): Model {
     case 'neural':
       model = new Mlp({ widths: spec.widths ?? [shape.inputSize, ...spec.hidden, shape.outputSize], activation: spec.activation, seed: spec.seed });
       break;
-    case 'classifier':
-      model = new Mlp({ widths: [shape.inputSize, ...spec.hidden, spec.classes === 2 ? 1 : spec.classes], activation: spec.activation, seed: spec.seed });
+    case 'classifier': {
+      const inputs = spec.inputs ?? shape.inputSize;
+      model = new Classifier(new Mlp({ widths: [inputs, ...spec.hidden, spec.classes === 2 ? 1 : spec.classes], activation: spec.activation, seed: spec.seed }), spec.classes);
+      if (shape.outputSize !== 1) {
+        throw new CrucibleError('CONFIG_INVALID', `model (kind 'classifier') needs one target column of class labels 0 … ${spec.classes - 1}, the data have ${shape.outputSize} target columns`, { key: 'model' });
+      }
       break;
+    }
     case 'hybrid':
       model = spec.example === 'cstr-kinetics'
         ? vanDeVusseKineticsModel({ referenceTemperatureC: spec.referenceTemperatureC, plantActivity: spec.plantActivity })
@@ -136,7 +144,7 @@ export function buildModel(spec: ModelSpec, shape: ModelShape): Model {
  * The plant middleware a built model needs, to put LAST in the plant's list: a hybrid model with
  * plant-specific parameters keeps them local (`keepPlantParametersLocal`); other models need none.
  * (Classifier plants also need `classifierTasks` from `src/classify/federated.ts`, which takes
- * their data.)
+ * their data: `classifierPlantOptions` adds it.)
  *
  * @example
  * const model = buildModel(spec, shape);
