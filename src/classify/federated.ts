@@ -20,6 +20,7 @@
  * const counts = await collectClassCounts(grid, { runId, classes: 3, timeoutMs: 5000 });
  * runFederation(grid, classifierStrategy(fedAvg(), { classes: 3, classWeights: balancedClassWeights(counts) }), options);
  */
+import { CrucibleError } from '../errors.js';
 import { predict } from '../nn/fit.js';
 import type { Model } from '../nn/mlp.js';
 import type { ClassificationEvaluation, ClassificationReport } from '../federation/evaluation.js';
@@ -30,6 +31,7 @@ import type { PlantData, PlantMiddleware } from '../federation/plant.js';
 import type { Strategy } from '../federation/strategy.js';
 import { plainSummation, type Summation } from '../federation/summation.js';
 import { Tensor } from '../tensor/tensor.js';
+import { balancedClassWeights } from './losses.js';
 import {
   aucFromHistograms, classificationMetrics, confusionMatrix, poolConfusion, poolHistograms, rocAuc, scoreHistogram,
   type ConfusionMatrix, type ScoreHistogram,
@@ -222,4 +224,34 @@ export async function evaluateClassifierFederated(
   const task: TaskMessage = { kind: 'evaluate', runId: options.runId, round: options.round, config: {}, arrays: { ...options.scaling, parameters } };
   for await (const reply of grid.send(grid.plants(), task, { timeoutMs: options.timeoutMs })) if (reply.ok) replies.push(reply);
   return classificationSummary(replies, options.classes);
+}
+
+/** How a run's class weights are chosen: `'balanced'` from the plants' pooled counts, explicit weights, or none. */
+export type ClassWeightSpec = 'balanced' | readonly number[] | undefined;
+
+/**
+ * The class weights of a new run: for `'balanced'`, waits until `minPlants` are connected and
+ * derives n/(K·n_k) from their pooled training class counts (through `summation`: secure
+ * aggregation's hides each plant's counts). Returns the counts it used, for the log.
+ *
+ * @example
+ * const { classWeights } = await classWeightsForRun(grid, 'balanced', { runId, classes: 3, minPlants: 2, waitForPlantsMs: 60_000, timeoutMs: 10_000 });
+ */
+export async function classWeightsForRun(
+  grid: Grid,
+  spec: ClassWeightSpec,
+  options: { runId: string; classes: number; minPlants: number; waitForPlantsMs: number; timeoutMs: number; summation?: Summation; signal?: AbortSignal },
+): Promise<{ classWeights?: number[]; counts?: number[] }> {
+  if (spec === undefined) return {};
+  if (spec !== 'balanced') {
+    if (spec.length !== options.classes) throw new RangeError(`model.classWeights has ${spec.length} values for ${options.classes} classes`);
+    return { classWeights: [...spec] };
+  }
+  const plantIds = await grid.waitForPlants(options.minPlants, { timeoutMs: options.waitForPlantsMs, signal: options.signal });
+  if (options.signal?.aborted) return {};
+  if (plantIds.length < options.minPlants) {
+    throw new CrucibleError('QUORUM_NOT_REACHED', `class weights: ${plantIds.length} of ${options.minPlants} required plants connected within ${options.waitForPlantsMs} ms`, { round: 0 });
+  }
+  const counts = await collectClassCounts(grid, { runId: options.runId, classes: options.classes, timeoutMs: options.timeoutMs, summation: options.summation, plantIds });
+  return { classWeights: balancedClassWeights(counts), counts };
 }

@@ -7,6 +7,7 @@
  * // crucible coordinator --config federation.yaml
  */
 import { Command, InvalidArgumentError } from 'commander';
+import type { ClassificationReport } from '../federation/evaluation.js';
 import type { FederationEvent, RoundResult } from '../federation/round-result.js';
 import { coordinatorConfigSchema, readConfigFile } from '../transport/config.js';
 import { startCoordinator } from '../transport/coordinatorRuntime.js';
@@ -45,7 +46,8 @@ federation.yaml:
   listen: { host: 0.0.0.0, port: 7443 }
   store: crucible.db
   tls: { ca: pki/ca.pem, cert: pki/coordinator.pem, key: pki/coordinator-key.pem }
-  model: { kind: neural, widths: [4, 32, 1], activation: tanh, seed: 1 }   # or kind: hybrid
+  model: { kind: neural, widths: [4, 32, 1], activation: tanh, seed: 1 }   # or kind: hybrid, or
+  # model: { kind: classifier, classes: 3, inputs: 5, hidden: [16], classWeights: balanced }
   strategy: { kind: fedprox, proximalMu: 0.01 }
   secureAggregation: { enabled: true, threshold: 0.6 }   # the coordinator sees only sums
   rounds: 50
@@ -115,13 +117,22 @@ function describeRound(r: RoundResult, total: number): string {
   const rmse = r.evaluation?.weighted.rmse;
   // Under secure aggregation plants do not reveal their train loss: say why it is missing.
   const fit = securelyAggregated(r) ? 'secure aggregate' : `trainLoss ${fmt(loss)}`;
-  return `round ${r.round}/${total}: ${r.participants.length} plants, ${fit}${rmse === undefined ? '' : `, rmse ${fmt(rmse)}`} (${(r.durationMs / 1000).toFixed(1)} s)`;
+  const classification = r.evaluation?.classification;
+  const evaluation = classification !== undefined ? `, ${describeClassification(classification.pooled)}` : rmse === undefined ? '' : `, rmse ${fmt(rmse)}`;
+  return `round ${r.round}/${total}: ${r.participants.length} plants, ${fit}${evaluation} (${(r.durationMs / 1000).toFixed(1)} s)`;
+}
+
+/** Pooled classifier metrics in one line: accuracy, macro-F1, and recall/precision/AUC of each class k ≥ 1. */
+function describeClassification(c: ClassificationReport): string {
+  const rare = c.perClass.slice(1).map((m, k) => `class ${k + 1}: recall ${fmt(m.recall)} precision ${fmt(m.precision)} AUC ${fmt(c.auc[k])}`);
+  return `accuracy ${fmt(c.accuracy)}, macro-F1 ${fmt(c.macroF1)}; ${rare.join('; ')}`;
 }
 
 function roundJson(r: RoundResult): object {
   return {
     type: 'round', round: r.round, participants: r.participants, dropped: r.dropped, fit: r.fit.aggregated,
     evaluation: r.evaluation?.weighted ?? null, secureAggregation: securelyAggregated(r), durationMs: r.durationMs,
+    ...(r.evaluation?.classification === undefined ? {} : { classification: r.evaluation.classification }),
   };
 }
 

@@ -17,6 +17,7 @@ import { enrollCommand } from './enroll.js';
 import { flowsheetCommand } from './flowsheet.js';
 import { optimizeCommand } from './optimize.js';
 import { plantCommand } from './plant.js';
+import { reportCommand } from './report.js';
 import { exitCodes, reportFailure } from './run.js';
 import { simulateCommand } from './simulate.js';
 import { statusCommand } from './status.js';
@@ -43,11 +44,12 @@ Examples:
   crucible coordinator --config federation.yaml  # serve a federation
   crucible plant --config plant.yaml             # join it as a plant
   crucible status --store crucible.db            # how far a run has got
+  crucible report --store crucible.db            # an HTML report of the run (any model kind)
   crucible dashboard --store crucible.db         # the same in a browser, http://127.0.0.1:8080/
 
 Exit codes: 0 ok, 1 unexpected failure, 64 usage error, and per error code (docs/cli.md).`,
     );
-  const commands = [demoCommand(), simulateCommand(), enrollCommand(), coordinatorCommand(), plantCommand(), statusCommand(), auditCommand(), optimizeCommand(), flowsheetCommand(), dashboardCommand()];
+  const commands = [demoCommand(), simulateCommand(), enrollCommand(), coordinatorCommand(), plantCommand(), statusCommand(), reportCommand(), auditCommand(), optimizeCommand(), flowsheetCommand(), dashboardCommand()];
   for (const c of commands) {
     c.exitOverride();
     program.addCommand(c);

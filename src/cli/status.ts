@@ -9,6 +9,7 @@
  */
 import { Command } from 'commander';
 import { CrucibleError } from '../errors.js';
+import type { ClassificationEvaluation } from '../federation/evaluation.js';
 import { readStatus } from '../store/status.js';
 import { CrucibleStore } from '../store/store.js';
 import { existsSync } from 'node:fs';
@@ -42,11 +43,12 @@ export function statusCommand(): Command {
           const total = (s.run.config as { rounds?: number } | null)?.rounds;
           process.stdout.write(`run '${s.run.id}' (${s.run.status}): ${s.roundsDone}${total === undefined ? '' : `/${total}`} rounds done\n`);
           if (s.lastRound !== undefined) {
-            const sum = s.lastRound.summary as { evaluation?: { rmse?: number; r2?: number } | null; fit?: { trainLoss?: number } };
-            process.stdout.write(
-              `last round ${s.lastRound.round} at ${s.lastRound.completedAt}: ${s.lastRound.participants.join(', ')}; ` +
-                `trainLoss ${sum.fit?.trainLoss ?? '-'}, rmse ${sum.evaluation?.rmse ?? '-'}, r2 ${sum.evaluation?.r2 ?? '-'}\n`,
-            );
+            const sum = s.lastRound.summary as { evaluation?: { rmse?: number; r2?: number } | null; fit?: { trainLoss?: number }; classification?: ClassificationEvaluation };
+            const c = sum.classification?.pooled;
+            const metrics = c === undefined
+              ? `rmse ${sum.evaluation?.rmse ?? '-'}, r2 ${sum.evaluation?.r2 ?? '-'}`
+              : `accuracy ${c.accuracy}, macro-F1 ${c.macroF1}, recall ${c.perClass.map((m) => m.recall).join('/')}, AUC ${c.auc.join('/')}`;
+            process.stdout.write(`last round ${s.lastRound.round} at ${s.lastRound.completedAt}: ${s.lastRound.participants.join(', ')}; trainLoss ${sum.fit?.trainLoss ?? '-'}, ${metrics}\n`);
           }
         }
         for (const p of s.plants) {

@@ -41,7 +41,14 @@ const classifierSchema = z.strictObject({
   activation: activationSchema,
   /** 'balanced' (n/(K·n_k) from federated class counts), explicit weights, or none. */
   classWeights: z.union([z.literal('balanced'), z.array(z.number().nonnegative())]).optional(),
+  /** Names of the classes 0 … classes − 1, for output and reports (e.g. [in-spec, shrinkage, cracks]). */
+  classNames: z.array(z.string().min(1)).optional(),
   seed: z.number().int().default(0),
+}).superRefine((spec, ctx) => {
+  for (const key of ['classWeights', 'classNames'] as const) {
+    const v = spec[key];
+    if (Array.isArray(v) && v.length !== spec.classes) ctx.addIssue({ code: 'custom', path: [key], message: `has ${v.length} entries for ${spec.classes} classes` });
+  }
 });
 
 const hybridSchema = z.discriminatedUnion('example', [

@@ -58,6 +58,7 @@ export class SqliteRoundStore implements RoundStore {
         dropped: result.dropped,
         fit: result.fit.aggregated,
         evaluation: result.evaluation?.weighted ?? null,
+        ...(result.evaluation?.classification === undefined ? {} : { classification: result.evaluation.classification }),
         durationMs: result.durationMs,
       },
     });

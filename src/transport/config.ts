@@ -154,8 +154,8 @@ export const coordinatorConfigSchema = z
     if (config.model.kind === 'neural' && config.model.widths === undefined) {
       ctx.addIssue({ code: 'custom', path: ['model', 'widths'], message: 'the coordinator needs the layer widths input → output of a neural model (e.g. widths: [4, 32, 1])' });
     }
-    if (config.model.kind === 'classifier') {
-      ctx.addIssue({ code: 'custom', path: ['model', 'kind'], message: "'classifier' runs through the library (classifierTasks with runFederation), not yet through crucible coordinator; expected neural or hybrid" });
+    if (config.model.kind === 'classifier' && config.model.inputs === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'inputs'], message: 'the coordinator needs the number of input features of a classifier (e.g. inputs: 5)' });
     }
   });
 export type CoordinatorConfig = z.infer<typeof coordinatorConfigSchema>;
@@ -209,12 +209,7 @@ export const plantConfigSchema = z
       .strict()
       .default({ initialMs: 200, maxMs: 10_000 }),
   })
-  .strict()
-  .superRefine((config, ctx) => {
-    if (config.model.kind === 'classifier') {
-      ctx.addIssue({ code: 'custom', path: ['model', 'kind'], message: "'classifier' runs through the library (classifierTasks with runFederation), not yet through crucible plant; expected neural or hybrid" });
-    }
-  });
+  .strict();
 export type PlantConfig = z.infer<typeof plantConfigSchema>;
 
 /** Validates a parsed config object; CONFIG_INVALID lists every offending key of `source`. */

@@ -18,7 +18,10 @@ import { CrucibleError } from '../errors.js';
 import { SqliteRoundStore } from '../store/roundStore.js';
 import { CrucibleStore } from '../store/store.js';
 import { readTlsPems, relativeTo, strategiesNeedingIndividualUpdates, type CoordinatorConfig, type StrategyConfig } from './config.js';
-import { secureAggregationCoordinator } from './secureAggregation.js';
+import { secureAggregationCoordinator, secureAggregationSettings } from './secureAggregation.js';
+import { classifierStrategy, classWeightsForRun } from '../classify/federated.js';
+import { plainSummation, type Summation } from '../federation/summation.js';
+import { secureSummation } from '../privacy/secagg/secureSummation.js';
 import { registryAuthenticator } from './credentials.js';
 import { GrpcGrid, type ServerSecurity, type TransportLogEntry } from './grpcGrid.js';
 
@@ -39,6 +42,13 @@ export interface RunningCoordinator {
   /** The round loop; resumes after the last checkpoint of `runId`. Marks the run completed when it ends. */
   readonly rounds: AsyncGenerator<RoundResult, void, undefined>;
   close(): Promise<void>;
+}
+
+/** Class counts summed in the clear, or by secure aggregation when it is on (a count per plant is at most its examples). */
+function classCountSummation(config: CoordinatorConfig): Summation {
+  const secure = config.secureAggregation;
+  if (!secure.enabled) return plainSummation;
+  return { sum: (grid, plantIds, task, o) => secureSummation({ clipRange: secure.exampleCap, ...secureAggregationSettings(secure, plantIds.length) }).sum(grid, plantIds, task, o) };
 }
 
 /** The strategy a config names. */
@@ -111,7 +121,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   if (config.personalizationSteps > 0) {
     strategy = personalized(strategy, { fineTuneSteps: config.personalizationSteps, learningRate: config.training.learningRate, batchSize: config.training.batchSize });
   }
-  const loop = runFederation(grid as Grid, strategy, {
+  const federationOptions = {
     runId: config.runId,
     rounds: config.rounds,
     seed: config.seed,
@@ -127,10 +137,22 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     onEvent: options.onEvent,
     signal: options.signal,
     ...(config.secureAggregation.enabled ? secureAggregationCoordinator(config.secureAggregation) : {}),
-  });
+  };
   async function* rounds(): AsyncGenerator<RoundResult, void, undefined> {
     try {
-      yield* loop;
+      // A classifier's strategy needs its class weights, 'balanced' ones from the plants' counts (a resumed run keeps its own).
+      const spec = config.model;
+      if (spec.kind === 'classifier') {
+        const resumed = store.lastCheckpoint(config.runId) !== undefined;
+        const { classWeights, counts } = resumed ? {} : await classWeightsForRun(grid as Grid, spec.classWeights, {
+          runId: config.runId, classes: spec.classes, minPlants: config.minPlants, waitForPlantsMs: config.timeouts.waitForPlantsMs,
+          timeoutMs: config.timeouts.evaluateMs, signal: options.signal, summation: classCountSummation(config),
+        });
+        if (counts !== undefined) options.log?.({ level: 'info', message: `class counts [${counts.join(', ')}] → class weights [${classWeights!.map((w) => w.toPrecision(3)).join(', ')}]` });
+        strategy = classifierStrategy(strategy, { classes: spec.classes, classWeights });
+        if (options.signal?.aborted) return;
+      }
+      yield* runFederation(grid as Grid, strategy, federationOptions);
       store.setRunStatus(config.runId, 'completed');
     } catch (e) {
       store.setRunStatus(config.runId, 'failed');

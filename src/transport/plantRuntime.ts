@@ -13,7 +13,8 @@ import { buildFeatures } from '../data/features.js';
 import { readPlantCsv } from '../data/read-csv.js';
 import { readPlantSchema } from '../data/schema.js';
 import { CrucibleError } from '../errors.js';
-import { createPlant, type PlantData, type PlantMiddleware } from '../federation/plant.js';
+import { createPlant, type PlantData, type PlantMiddleware, type PlantOptions } from '../federation/plant.js';
+import { classifierPlantOptions } from '../classify/plant.js';
 import { linearPlants } from '../federation/synthetic.js';
 import { buildModel, plantMiddlewareFor } from '../hybrid/model-spec.js';
 import { secureAggregationPlant } from '../privacy/secagg/plantMiddleware.js';
@@ -81,7 +82,7 @@ export async function startPlant(config: PlantConfig, options: StartPlantOptions
   } catch (e) {
     throw new CrucibleError('CONFIG_INVALID', `${source}: ${(e as Error).message}`, { file: source, key: 'model' });
   }
-  const plant = createPlant({
+  const plantOptions: PlantOptions = {
     plantId,
     data,
     validationFraction: config.validationFraction,
@@ -91,13 +92,15 @@ export async function startPlant(config: PlantConfig, options: StartPlantOptions
     // model's own (a hybrid model's plant-local parameters) innermost. Every plant answers SecAgg
     // rounds; `secureAggregation.required` also refuses updates requested in the clear.
     middleware: [
-      secureAggregationPlant({ requireSecureAggregation: config.secureAggregation.required }),
+      secureAggregationPlant({ requireSecureAggregation: config.secureAggregation.required, protectedKinds: ['fit', 'statistics', 'class-counts'] }),
       perCoordinateStatistics(),
       ...(options.middleware ?? []),
       ...plantMiddlewareFor(model),
     ],
     handlers: options.handlers,
-  });
+  };
+  // A classifier plant checks its labels, splits stratified by class and answers evaluations with confusion counts.
+  const plant = createPlant(config.model.kind === 'classifier' ? classifierPlantOptions(plantOptions, { classes: config.model.classes }) : plantOptions);
   const security: ClientSecurity =
     config.tls === 'insecure'
       ? { kind: 'insecure' }

@@ -7,10 +7,11 @@ import { Command } from 'commander';
 import { coordinatorCommand } from '../../cli/coordinator.js';
 import { enrollCommand } from '../../cli/enroll.js';
 import { plantCommand } from '../../cli/plant.js';
+import { reportCommand } from '../../cli/report.js';
 import { reportFailure } from '../../cli/run.js';
 import { statusCommand } from '../../cli/status.js';
 
-const program = new Command('crucible').addCommand(coordinatorCommand()).addCommand(plantCommand()).addCommand(enrollCommand()).addCommand(statusCommand());
+const program = new Command('crucible').addCommand(coordinatorCommand()).addCommand(plantCommand()).addCommand(enrollCommand()).addCommand(statusCommand()).addCommand(reportCommand());
 program.parseAsync(process.argv).then(
   () => process.exit(0),
   (e: unknown) => process.exit(reportFailure(e)),
