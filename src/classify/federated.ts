@@ -23,7 +23,7 @@
 import { CrucibleError } from '../errors.js';
 import { predict } from '../nn/fit.js';
 import type { Model } from '../nn/mlp.js';
-import type { ClassificationEvaluation, ClassificationReport } from '../federation/evaluation.js';
+import { standardisedFeatures, type ClassificationEvaluation, type ClassificationReport } from '../federation/evaluation.js';
 import type { Grid } from '../federation/grid.js';
 import { trainLocally } from '../federation/local-training.js';
 import { failureReply, type EvaluateConfig, type PlantReply, type ReplyOk, type ScalingArrays, type TaskMessage } from '../federation/messages.js';
@@ -66,12 +66,6 @@ export function classProbabilities(logits: Tensor, classes: number): Tensor {
   return out;
 }
 
-function standardised(x: Tensor, arrays: ScalingArrays): Tensor {
-  const { featureMean: mean, featureStd: std } = arrays;
-  if (mean === undefined || std === undefined) return x;
-  return new Tensor(x.rows, x.cols, x.data.map((v, k) => (v - mean[k % x.cols]) / std[k % x.cols]));
-}
-
 /** Plant middleware of a classifier plant: `fit` to the core without target scaling; `evaluate` and `class-counts` answered here. */
 export function classifierTasks(options: ClassifierTasksOptions): PlantMiddleware {
   const { classes } = options;
@@ -96,11 +90,11 @@ export function classifierTasks(options: ClassifierTasksOptions): PlantMiddlewar
       if ((config.fineTuneSteps ?? 0) > 0) {
         // Personalization: k local steps from the global model before evaluating.
         if (config.fineTuneLearningRate === undefined) throw new RangeError('evaluate: fineTuneSteps > 0 needs fineTuneLearningRate');
-        trainLocally(model, standardised(options.train.x, task.arrays), options.train.y, {
+        trainLocally(model, standardisedFeatures(options.train.x, task.arrays), options.train.y, {
           epochs: Number.MAX_SAFE_INTEGER, maxSteps: config.fineTuneSteps, batchSize: config.batchSize ?? 32, learningRate: config.fineTuneLearningRate, optimizer: 'sgd',
         }, { seed: config.seed ?? 0 });
       }
-      return { ok: true, ...header, ...evaluation(model, standardised(options.validation.x, task.arrays), options.validation.y.data, classes, bins) };
+      return { ok: true, ...header, ...evaluation(model, standardisedFeatures(options.validation.x, task.arrays), options.validation.y.data, classes, bins) };
     } catch (e) {
       return failureReply(task, plant.plantId, { code: 'PLANT_TASK_FAILED', message: `plant '${plant.plantId}', ${task.kind} of round ${task.round}: ${e instanceof Error ? e.message : String(e)}` });
     }

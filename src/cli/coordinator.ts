@@ -12,6 +12,7 @@ import type { FederationEvent, RoundResult } from '../federation/round-result.js
 import { coordinatorConfigSchema, readConfigFile } from '../transport/config.js';
 import { startCoordinator } from '../transport/coordinatorRuntime.js';
 import type { TransportLogEntry } from '../transport/grpcGrid.js';
+import type { DriftWatchEvent } from '../drift/watch.js';
 
 interface CoordinatorFlags {
   config: string;
@@ -81,6 +82,10 @@ federation.yaml:
         });
         for await (const r of coordinator.rounds) out(describeRound(r, config.rounds), roundJson(r));
         out(`run '${config.runId}' ${abort.signal.aborted ? 'stopped' : 'completed'}`, { type: abort.signal.aborted ? 'stopped' : 'completed', runId: config.runId });
+        if (coordinator.drift !== undefined && !abort.signal.aborted) {
+          out(`watching the plants for drift every ${config.drift!.checkEveryMs} ms`, { type: 'drift-watch', runId: config.runId });
+          for await (const e of coordinator.drift) out(describeDrift(e, config.drift!.retrainRounds), driftJson(e));
+        }
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -126,6 +131,23 @@ function describeRound(r: RoundResult, total: number): string {
 function describeClassification(c: ClassificationReport): string {
   const rare = c.perClass.slice(1).map((m, k) => `class ${k + 1}: recall ${fmt(m.recall)} precision ${fmt(m.precision)} AUC ${fmt(c.auc[k])}`);
   return `accuracy ${fmt(c.accuracy)}, macro-F1 ${fmt(c.macroF1)}; ${rare.join('; ')}`;
+}
+
+function describeDrift(e: DriftWatchEvent, retrainRounds: number): string {
+  switch (e.type) {
+    case 'drift-check':
+      return `drift check ${e.check}: ${e.reports.map((r) => `${r.plantId} ${r.drift ? 'DRIFT' : 'ok'} (score ${fmt(r.score)}, ${r.samples} samples)`).join(', ') || 'no plant answered'}; ${e.decision.retrain ? 'retraining' : 'no retraining'}: ${e.decision.reason}`;
+    case 'retraining-started':
+      return `retraining '${e.runId}' from the deployed model (drifting: ${e.drifting.join(', ')})`;
+    case 'retraining-round':
+      return `${e.result.runId} ${describeRound(e.result, retrainRounds)}`;
+    case 'retraining-completed':
+      return `retraining '${e.runId}' completed; plants reset their drift monitors`;
+  }
+}
+
+function driftJson(e: DriftWatchEvent): object {
+  return e.type === 'retraining-round' ? { ...roundJson(e.result), runId: e.result.runId } : e;
 }
 
 function roundJson(r: RoundResult): object {

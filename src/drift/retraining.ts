@@ -12,7 +12,7 @@
  * }
  */
 import type { Grid } from '../federation/grid.js';
-import type { ReplyOk } from '../federation/messages.js';
+import type { ArrayRecord, ReplyOk } from '../federation/messages.js';
 import type { RoundResult } from '../federation/round-result.js';
 import { runFederation, type FederationOptions } from '../federation/run.js';
 import type { Strategy } from '../federation/strategy.js';
@@ -25,10 +25,14 @@ export interface DriftReport {
   readonly samples: number;
 }
 
-/** Sends a `drift` task to every connected plant and reads the replies (failed plants are left out). */
-export async function collectDriftReports(grid: Grid, options: { runId: string; round: number; timeoutMs: number }): Promise<DriftReport[]> {
+/**
+ * Sends a `drift` task to every connected plant and reads the replies (failed plants are left out).
+ * `arrays` travel with the task: the deployed model's `parameters` and scaling, for plants that
+ * compute residuals themselves (`modelDriftHandlers`).
+ */
+export async function collectDriftReports(grid: Grid, options: { runId: string; round: number; timeoutMs: number; arrays?: ArrayRecord }): Promise<DriftReport[]> {
   const reports: DriftReport[] = [];
-  for await (const reply of grid.send(grid.plants(), { kind: 'drift', runId: options.runId, round: options.round, config: {}, arrays: {} }, { timeoutMs: options.timeoutMs })) {
+  for await (const reply of grid.send(grid.plants(), { kind: 'drift', runId: options.runId, round: options.round, config: {}, arrays: options.arrays ?? {} }, { timeoutMs: options.timeoutMs })) {
     if (!reply.ok) continue;
     reports.push(toReport(reply));
   }

@@ -8,7 +8,7 @@
  * const sums = regressionSums(predicted, actual);
  * regressionMetrics(sums); // { mse, rmse, mae, r2 }
  */
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 
 /** Per-output sums of one evaluation (length = number of outputs). */
 export interface RegressionSums {
@@ -105,4 +105,19 @@ export interface ClassificationEvaluation {
   readonly classes: number;
   readonly pooled: ClassificationReport;
   readonly perPlant: Readonly<Record<string, ClassificationReport>>;
+}
+
+/** x standardised with the global feature scaling a task carries (unchanged without one). */
+export function standardisedFeatures(x: Tensor, arrays: { readonly featureMean?: Float64Array; readonly featureStd?: Float64Array }): Tensor {
+  const { featureMean: mean, featureStd: std } = arrays;
+  if (mean === undefined || std === undefined) return x;
+  if (mean.length !== x.cols || std.length !== x.cols) throw new RangeError(`feature scaling has ${mean.length} means and ${std.length} deviations for ${x.cols} columns`);
+  return new Tensor(x.rows, x.cols, x.data.map((v, k) => (v - mean[k % x.cols]) / std[k % x.cols]));
+}
+
+/** Model outputs in target units, undoing the target scaling a task carries (unchanged without one). */
+export function targetsInUnits(t: Tensor, arrays: { readonly targetMean?: Float64Array; readonly targetStd?: Float64Array }): Tensor {
+  const { targetMean: mean, targetStd: std } = arrays;
+  if (mean === undefined || std === undefined) return t;
+  return new Tensor(t.rows, t.cols, t.data.map((v, k) => v * std[k % t.cols] + mean[k % t.cols]));
 }

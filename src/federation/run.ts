@@ -69,6 +69,8 @@ export interface FederationOptions {
   readonly evaluateEvery?: number;
   /** Compute a federated feature scaling before round 1 and send it with every task. Default false. */
   readonly featureScaling?: boolean;
+  /** A scaling to use from round 1 instead of computing one (a retraining run keeps its starting model's). */
+  readonly initialScaling?: FeatureScaling;
   /** The summation behind feature scaling. Default plain (replace with secure aggregation's). */
   readonly summation?: Summation;
   /** Default: send fit tasks and gather the replies under the straggler policy. */
@@ -98,6 +100,7 @@ export async function* runFederation(grid: Grid, strategy: Strategy, options: Fe
   } else {
     parameters = options.initialParameters.slice();
     state = strategy.initialState(parameters);
+    scaling = options.initialScaling;
   }
 
   for (let round = firstRound; round <= options.rounds; round++) {

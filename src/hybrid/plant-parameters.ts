@@ -4,8 +4,8 @@
  * "personal layers" pattern). Implemented as plant middleware over the ordinary plant pipeline, so
  * strategies, secure aggregation and DP need no change:
  *
- * - on every fit or evaluate task, the plant overwrites the plant-specific entries of the received
- *   global vector with its own current values before training/evaluating;
+ * - on every fit, evaluate or drift task, the plant overwrites the plant-specific entries of the
+ *   received global vector with its own current values before training/evaluating;
  * - on a fit reply, it stores its newly trained plant-specific values and ZEROES those entries of
  *   the update it sends, so they never leave the plant and the aggregate leaves the global copies
  *   of them untouched (zero under FedAvg, FedAdam, median, Krum alike). SCAFFOLD's control delta
@@ -51,7 +51,7 @@ export function keepPlantParametersLocal(indices: ArrayLike<number>): PlantLocal
 
   const middleware: PlantMiddleware = (next) => async (task) => {
     const global = task.arrays.parameters;
-    if ((task.kind !== 'fit' && task.kind !== 'evaluate') || global === undefined) return next(task);
+    if ((task.kind !== 'fit' && task.kind !== 'evaluate' && task.kind !== 'drift') || global === undefined) return next(task);
     const start = personalize(global);
     const reply: PlantReply = await next({ ...task, arrays: { ...task.arrays, parameters: start } });
     if (!reply.ok || reply.kind !== 'fit' || reply.arrays.update === undefined) return reply;

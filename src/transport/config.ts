@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { keyPath } from '../data/schema.js';
 import { CrucibleError } from '../errors.js';
 import { type ModelSpec, parseModelSpec } from '../hybrid/model-spec.js';
+import { coordinatorDriftConfigSchema, plantDriftConfigSchema } from '../drift/config.js';
 
 const int = (min: number): z.ZodNumber => z.number().int().min(min);
 
@@ -139,6 +140,8 @@ export const coordinatorConfigSchema = z
     maxMessageMiB: z.number().positive().max(2047).default(64),
     heartbeatIntervalMs: int(50).default(5000),
     secureAggregation: secureAggregationConfigSchema,
+    /** Watch the plants for drift after the run and retrain from the deployed model (src/drift/config.ts). */
+    drift: coordinatorDriftConfigSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -208,6 +211,8 @@ export const plantConfigSchema = z
       .object({ initialMs: int(1).default(200), maxMs: int(1).default(10_000) })
       .strict()
       .default({ initialMs: 200, maxMs: 10_000 }),
+    /** Monitor the deployed model on incoming rows and report drift (flags and scores) to the coordinator (src/drift/config.ts). */
+    drift: plantDriftConfigSchema(plantDataConfigSchema).optional(),
   })
   .strict();
 export type PlantConfig = z.infer<typeof plantConfigSchema>;

@@ -21,6 +21,8 @@ import { readTlsPems, relativeTo, strategiesNeedingIndividualUpdates, type Coord
 import { secureAggregationCoordinator, secureAggregationSettings } from './secureAggregation.js';
 import { classifierStrategy, classWeightsForRun } from '../classify/federated.js';
 import { plainSummation, type Summation } from '../federation/summation.js';
+import type { CoordinatorDriftConfig } from '../drift/config.js';
+import { watchForDrift, type DriftWatchEvent } from '../drift/watch.js';
 import { secureSummation } from '../privacy/secagg/secureSummation.js';
 import { registryAuthenticator } from './credentials.js';
 import { GrpcGrid, type ServerSecurity, type TransportLogEntry } from './grpcGrid.js';
@@ -41,6 +43,8 @@ export interface RunningCoordinator {
   readonly port: number;
   /** The round loop; resumes after the last checkpoint of `runId`. Marks the run completed when it ends. */
   readonly rounds: AsyncGenerator<RoundResult, void, undefined>;
+  /** With a `drift` section: the drift watch to consume after `rounds` (checks, retraining runs `<runId>.retrain-<k>`). */
+  readonly drift?: AsyncGenerator<DriftWatchEvent, void, undefined>;
   close(): Promise<void>;
 }
 
@@ -159,12 +163,30 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
       throw e;
     }
   }
+  async function* drift(watch: CoordinatorDriftConfig): AsyncGenerator<DriftWatchEvent, void, undefined> {
+    // The deployed model: the newest checkpoint among the run and its retrainings (after a restart too).
+    const retrainings = store.runs().filter((r) => r.id.startsWith(`${config.runId}.retrain-`)).length;
+    const rounds = federationOptions.store;
+    const latest = rounds.loadLatest(retrainings === 0 ? config.runId : `${config.runId}.retrain-${retrainings}`) ?? rounds.loadLatest(config.runId);
+    if (latest === undefined) return;
+    const retrain = async function* (runId: string, initialParameters: Float64Array): AsyncGenerator<RoundResult, void, undefined> {
+      store.createRun({ id: runId, config });
+      yield* runFederation(grid as Grid, strategy, { ...federationOptions, runId, rounds: watch.retrainRounds, initialParameters, initialScaling: latest.scaling });
+      store.setRunStatus(runId, options.signal?.aborted ? 'running' : 'completed');
+    };
+    yield* watchForDrift(grid as Grid, { parameters: latest.parameters, scaling: latest.scaling }, retrain, {
+      runId: config.runId, policy: { minDriftingPlants: watch.minDriftingPlants, minDriftingFraction: watch.minDriftingFraction },
+      checkEveryMs: watch.checkEveryMs, maxRetrainings: watch.maxRetrainings, maxChecks: watch.maxChecks, firstRetraining: retrainings + 1,
+      timeoutMs: config.timeouts.evaluateMs, signal: options.signal,
+    });
+  }
   let closed = false;
   return {
     grid,
     store,
     port: grid.port,
     rounds: rounds(),
+    ...(config.drift === undefined ? {} : { drift: drift(config.drift) }),
     async close() {
       if (closed) return;
       closed = true;

@@ -13,7 +13,10 @@ import { buildFeatures } from '../data/features.js';
 import { readPlantCsv } from '../data/read-csv.js';
 import { readPlantSchema } from '../data/schema.js';
 import { CrucibleError } from '../errors.js';
-import { createPlant, type PlantData, type PlantMiddleware, type PlantOptions } from '../federation/plant.js';
+import { createPlant, type PlantData, type PlantHandler, type PlantMiddleware, type PlantOptions } from '../federation/plant.js';
+import { modelDriftHandlers } from '../drift/model-watch.js';
+import { reloadingPlant } from '../drift/reloading-plant.js';
+import type { Model } from '../nn/mlp.js';
 import { classifierPlantOptions } from '../classify/plant.js';
 import { linearPlants } from '../federation/synthetic.js';
 import { buildModel, plantMiddlewareFor } from '../hybrid/model-spec.js';
@@ -60,6 +63,16 @@ export async function loadPlantData(config: PlantDataConfig, resolvePath: (p: st
   };
 }
 
+/** The `drift` and `drift-reset` handlers of a plant whose config has a `drift` section (none otherwise). */
+function driftHandlers(config: PlantConfig, plant: { plantId: string; reference: Tensor; model: () => Model; file: (p: string) => string }): Record<string, PlantHandler> {
+  const drift = config.drift;
+  if (drift === undefined) return {};
+  return modelDriftHandlers({
+    plantId: plant.plantId, model: plant.model, reference: plant.reference, incoming: () => loadPlantData(drift.incoming, plant.file),
+    residual: drift.detector, output: drift.output, windowSize: drift.windowSize, featureAlpha: drift.featureAlpha,
+  });
+}
+
 export async function startPlant(config: PlantConfig, options: StartPlantOptions = {}): Promise<RunningPlant> {
   const file = (p: string): string => (options.configPath === undefined ? p : relativeTo(options.configPath, p));
   const source = options.configPath ?? '(plant config)';
@@ -73,7 +86,8 @@ export async function startPlant(config: PlantConfig, options: StartPlantOptions
   if (options.data === undefined && config.data === undefined) {
     throw new CrucibleError('CONFIG_INVALID', `${source}: no data: give data: { kind: csv, file, schema } in the config or --data and --schema`, { file: source, key: 'data' });
   }
-  const data = await loadPlantData(options.data === undefined ? config.data! : { kind: 'csv', ...options.data }, options.data === undefined ? file : (p) => p);
+  const load = (): Promise<PlantData> => loadPlantData(options.data === undefined ? config.data! : { kind: 'csv', ...options.data }, options.data === undefined ? file : (p) => p);
+  const data = await load();
   // buildModel checks the model against the data's shape and names both on a mismatch.
   const shape = { inputSize: data.x.cols, outputSize: data.y.cols };
   let model;
@@ -97,10 +111,13 @@ export async function startPlant(config: PlantConfig, options: StartPlantOptions
       ...(options.middleware ?? []),
       ...plantMiddlewareFor(model),
     ],
-    handlers: options.handlers,
+    handlers: { ...options.handlers, ...driftHandlers(config, { plantId, reference: data.x, model: () => buildModel(config.model, shape), file }) },
   };
   // A classifier plant checks its labels, splits stratified by class and answers evaluations with confusion counts.
-  const plant = createPlant(config.model.kind === 'classifier' ? classifierPlantOptions(plantOptions, { classes: config.model.classes }) : plantOptions);
+  const build = (rows: PlantData) => createPlant(config.model.kind === 'classifier' ? classifierPlantOptions({ ...plantOptions, data: rows }, { classes: config.model.classes }) : { ...plantOptions, data: rows });
+  const plant = build(data);
+  // With drift monitoring, a new run (a retraining) trains on the plant's data as it is then.
+  const handle = config.drift?.reloadDataPerRun ? reloadingPlant(plant, async () => build(await load())) : plant.handle;
   const security: ClientSecurity =
     config.tls === 'insecure'
       ? { kind: 'insecure' }
@@ -109,7 +126,7 @@ export async function startPlant(config: PlantConfig, options: StartPlantOptions
           ...readTlsPems(config.tls, file),
           serverName: config.tls.serverName,
         };
-  const connection = connectPlant(plant.handle, {
+  const connection = connectPlant(handle, {
     address: config.coordinator,
     token,
     security,
