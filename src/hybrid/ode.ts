@@ -8,9 +8,11 @@
  *   any state shape, any ops. Its cost is the tape: a few dozen ops per stage, ~4 µs each.
  * - `integrateRk4WithSensitivities`: RK4 as ONE op, for a small system written in plain numbers
  *   with its Jacobians (`OdeSystem`); its gradient rule carries forward sensitivities through the
- *   same stages. Tens of times faster for the few-state systems of process models (what makes the
- *   van de Vusse log fit of `examples/cstr-dynamics.ts` train in seconds); its hand-written
- *   Jacobians are checked against the unrolled tape and finite differences in the tests.
+ *   same stages. For the few-state systems of process models it skips the tape's per-op cost
+ *   (2.4–2.6× faster forward + backward on the van de Vusse windows, `npm run bench -- hybrid`,
+ *   side by side), and without a tape (inference, finite differences) it skips the sensitivities
+ *   altogether; its hand-written Jacobians are checked against the unrolled tape and finite
+ *   differences in the tests.
  *
  * The state of `integrateRk4` is a list of tensors (one [n, 1] column per state variable is usual:
  * the rows are independent trajectories integrated side by side, e.g. one per log window). Both
@@ -88,8 +90,8 @@ export interface OdeEvaluation {
 
 /**
  * A small ODE system dy/dt = f(y, θ) per row (each row its own inputs), written in plain numbers
- * with its Jacobians — for `integrateRk4WithSensitivities`, whose cost is then a few hundred flops
- * per row and stage instead of a few dozen tape ops.
+ * with its Jacobians — for `integrateRk4WithSensitivities`, whose cost is then (s + p)·s² flops per
+ * row and stage instead of a few dozen tape ops.
  */
 export interface OdeSystem {
   /** s: state variables. */
