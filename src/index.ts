@@ -47,6 +47,10 @@ export { Adwin, PageHinkley, type AdwinOptions, type DetectorState, type PageHin
 export { kolmogorovSurvival, ksTwoSample, type KsResult } from './drift/ks-test.js';
 export { DriftMonitor, driftReply, type DriftMonitorOptions, type DriftStatus, type ResidualDetectorSpec } from './drift/monitor.js';
 export { collectDriftReports, retrainFromCurrent, retrainingDecision, type DriftReport, type RetrainingDecision, type RetrainingPolicy } from './drift/retraining.js';
+export { modelDriftHandlers, type ModelDriftOptions } from './drift/model-watch.js';
+export { watchForDrift, type DeployedModel, type DriftWatchEvent, type DriftWatchOptions } from './drift/watch.js';
+export { reloadingPlant } from './drift/reloading-plant.js';
+export { coordinatorDriftConfigSchema, plantDriftConfigSchema, residualDetectorSchema, type CoordinatorDriftConfig } from './drift/config.js';
 export { classificationSummary, classifierStrategy, classifierTasks, classProbabilities, collectClassCounts, evaluateClassifierFederated, type ClassifierStrategyOptions, type ClassifierTasksOptions } from './classify/federated.js';
 export { Classifier, classifierTraining } from './classify/classifier.js';
 export { classifierPlantOptions, stratifiedSplit } from './classify/plant.js';
