@@ -41,7 +41,7 @@ import { startLoopback, type Loopback } from '../src/transport/test-support/loop
 import type { PlantHostSpec } from './support/privacy-plants.js';
 
 const WIDTHS = [16, 256, 256, 128, 1]; // 103,169 parameters
-const ROUNDS = 5;
+const ROUNDS = 9;
 
 /** Wraps a grid and counts the payload bytes of every task sent and reply received. */
 function countingGrid(inner: Grid): { grid: Grid; bytes: () => number; reset: () => void } {
@@ -198,19 +198,30 @@ async function secAggCost(plants: number): Promise<{ plainMs: number; secureMs: 
       training: { epochs: 1, batchSize: 32, learningRate: 0.01, optimizer: 'sgd' },
       minPlants: plants, timeouts: { waitForPlantsMs: 30_000, fitMs: 120_000, evaluateMs: 60_000 }, evaluateEvery: 0,
     };
-    const measure = async (collect?: FederationOptions['collectFit']) => {
-      const times: number[] = [];
-      const perRound: number[] = [];
-      for await (const r of runFederation(grid, fedAvg(), { ...options, runId: `${options.runId}-${collect ? 's' : 'p'}`, collectFit: collect })) {
-        times.push(r.durationMs);
-        perRound.push(bytes());
+    // The two arms run round by round in turn (plain, SecAgg+, plain, …) on the same plants, so both
+    // see the same load on this shared machine; round 1 of each warms up and is not counted.
+    const arm = (collect?: FederationOptions['collectFit']) => ({
+      rounds: runFederation(grid, fedAvg(), { ...options, runId: `${options.runId}-${collect ? 's' : 'p'}`, collectFit: collect })[Symbol.asyncIterator](),
+      times: [] as number[],
+      bytes: [] as number[],
+    });
+    const plain = arm();
+    const secure = arm(secureFitCollector({ clipRange: 1, exampleCap: 64 }));
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const a of [plain, secure]) {
         reset();
+        const next = await a.rounds.next();
+        if (next.done === true) throw new Error(`bench: federation ended before round ${round}`);
+        if (round > 1) {
+          a.times.push(next.value.durationMs);
+          a.bytes.push(bytes());
+        }
       }
-      return { ms: median(times.slice(1).length > 0 ? times.slice(1) : times), bytes: median(perRound) };
-    };
-    const plain = await measure();
-    const secure = await measure(secureFitCollector({ clipRange: 1, exampleCap: 64 }));
-    return { plainMs: plain.ms, secureMs: secure.ms, plainBytes: plain.bytes, secureBytes: secure.bytes, degree: defaultDegree(plants) };
+    }
+    for (const a of [plain, secure]) await a.rounds.return?.(undefined);
+    const summary = (a: typeof plain) => ({ ms: median(a.times), bytes: median(a.bytes) });
+    const [p, q] = [summary(plain), summary(secure)];
+    return { plainMs: p.ms, secureMs: q.ms, plainBytes: p.bytes, secureBytes: q.bytes, degree: defaultDegree(plants) };
   } finally {
     await stopPlants();
     await lb.close();
