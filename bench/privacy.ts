@@ -78,6 +78,12 @@ function countingGrid(inner: Grid): { grid: Grid; bytes: () => number; reset: ()
   return { grid, bytes: () => total, reset: () => (total = 0) };
 }
 
+/** plain ms | SecAgg+ ms | time × | paired × (range) */
+function row(c: CaseResult): string {
+  const range = `(${c.pairedRange[0].toFixed(2)}–${c.pairedRange[1].toFixed(2)})`;
+  return `${c.plainMs.toFixed(0).padStart(8)} | ${c.secureMs.toFixed(0).padStart(10)} | ${(c.secureMs / c.plainMs).toFixed(2).padStart(5)}× | ${(c.pairedRatio.toFixed(2) + '×').padStart(6)} ${range.padEnd(11)}`;
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -128,8 +134,8 @@ function protocolBreakdown(plants: number, length: number): { plantMs: number; c
   return { plantMs: Math.max(...plantMs.values()), coordinatorMs };
 }
 
-/** The same round on the in-memory grid: no transport cost, plants still serialised in this process. */
-async function inMemoryCost(plants: number): Promise<{ plainMs: number; secureMs: number }> {
+/** The same rounds on the in-memory grid: no transport cost, plants still serialised in this process. */
+async function inMemoryCost(plants: number): Promise<CaseResult> {
   const grid = new InMemoryGrid();
   const model = () => new Mlp({ widths: WIDTHS, seed: 1 });
   const rng = new Rng(plants);
@@ -138,19 +144,60 @@ async function inMemoryCost(plants: number): Promise<{ plainMs: number; secureMs
     const y = new Tensor(64, 1, rng.fillNormal(new Float64Array(64)));
     grid.connect(createPlant({ plantId: `plant-${p}`, data: { x, y }, validationFraction: 0, model, middleware: [secureAggregationPlant({ requireSecureAggregation: false })] }));
   }
-  const options: FederationOptions = {
-    runId: `mem-${plants}`, rounds: ROUNDS, seed: 1, initialParameters: model().parameters.get(),
+  return interleavedRounds(grid, roundOptions(`mem-${plants}`, plants, model), () => 0);
+}
+
+/** The federation options of both arms of a case. */
+function roundOptions(runId: string, plants: number, model: () => Mlp): FederationOptions {
+  return {
+    runId, rounds: ROUNDS, seed: 1, initialParameters: model().parameters.get(),
     training: { epochs: 1, batchSize: 32, learningRate: 0.01, optimizer: 'sgd' },
     minPlants: plants, timeouts: { waitForPlantsMs: 30_000, fitMs: 120_000, evaluateMs: 60_000 }, evaluateEvery: 0,
   };
-  const measure = async (collect?: FederationOptions['collectFit']) => {
-    const times: number[] = [];
-    for await (const r of runFederation(grid, fedAvg(), { ...options, runId: `${options.runId}-${collect ? 's' : 'p'}`, collectFit: collect })) times.push(r.durationMs);
-    return median(times.slice(1));
+}
+
+/** Medians of both arms over rounds 2…ROUNDS, and the median of the per-round ratios. */
+interface CaseResult {
+  readonly plainMs: number;
+  readonly secureMs: number;
+  /** Median over rounds of (SecAgg+ round r) / (plaintext round r), the two run back to back. */
+  readonly pairedRatio: number;
+  readonly pairedRange: readonly [number, number];
+  readonly plainBytes: number;
+  readonly secureBytes: number;
+}
+
+/**
+ * Runs the two arms round by round in turn (plain, SecAgg+, plain, …) on the same grid and plants,
+ * so both see the same load on this shared machine; round 1 of each warms up and is not counted.
+ * `takeBytes` returns (and resets) the payload bytes counted since it was last called.
+ */
+async function interleavedRounds(grid: Grid, options: FederationOptions, takeBytes: () => number): Promise<CaseResult> {
+  const arm = (collect?: FederationOptions['collectFit']) => ({
+    rounds: runFederation(grid, fedAvg(), { ...options, runId: `${options.runId}-${collect ? 's' : 'p'}`, collectFit: collect })[Symbol.asyncIterator](),
+    times: [] as number[],
+    bytes: [] as number[],
+  });
+  const plain = arm();
+  const secure = arm(secureFitCollector({ clipRange: 1, exampleCap: 64 }));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const a of [plain, secure]) {
+      takeBytes();
+      const next = await a.rounds.next();
+      if (next.done === true) throw new Error(`bench: federation ended before round ${round}`);
+      if (round > 1) {
+        a.times.push(next.value.durationMs);
+        a.bytes.push(takeBytes());
+      }
+    }
+  }
+  for (const a of [plain, secure]) await a.rounds.return?.(undefined);
+  const ratios = secure.times.map((t, i) => t / plain.times[i]);
+  return {
+    plainMs: median(plain.times), secureMs: median(secure.times),
+    pairedRatio: median(ratios), pairedRange: [Math.min(...ratios), Math.max(...ratios)],
+    plainBytes: median(plain.bytes), secureBytes: median(secure.bytes),
   };
-  const plainMs = await measure();
-  const secureMs = await measure(secureFitCollector({ clipRange: 1, exampleCap: 64 }));
-  return { plainMs, secureMs };
 }
 
 /** Child processes hosting the plants of a gRPC case: one per core of this 2-core machine. */
@@ -184,44 +231,20 @@ function spawnPlantHosts(lb: Loopback, plants: number, dir: string): () => Promi
   };
 }
 
-async function secAggCost(plants: number): Promise<{ plainMs: number; secureMs: number; plainBytes: number; secureBytes: number; degree: number }> {
+async function secAggCost(plants: number): Promise<CaseResult> {
   const lb = await startLoopback();
   const dir = mkdtempSync(join(tmpdir(), 'crucible-privacy-bench-'));
   // The same plants, in the same child processes, answer plaintext rounds and SecAgg+ rounds.
   const stopPlants = spawnPlantHosts(lb, plants, dir);
   try {
-    const model = () => new Mlp({ widths: WIDTHS, seed: 1 });
     await lb.grid.waitForPlants(plants, { timeoutMs: 60_000 });
     const { grid, bytes, reset } = countingGrid(lb.grid);
-    const options: FederationOptions = {
-      runId: `bench-${plants}`, rounds: ROUNDS, seed: 1, initialParameters: model().parameters.get(),
-      training: { epochs: 1, batchSize: 32, learningRate: 0.01, optimizer: 'sgd' },
-      minPlants: plants, timeouts: { waitForPlantsMs: 30_000, fitMs: 120_000, evaluateMs: 60_000 }, evaluateEvery: 0,
+    const takeBytes = () => {
+      const n = bytes();
+      reset();
+      return n;
     };
-    // The two arms run round by round in turn (plain, SecAgg+, plain, …) on the same plants, so both
-    // see the same load on this shared machine; round 1 of each warms up and is not counted.
-    const arm = (collect?: FederationOptions['collectFit']) => ({
-      rounds: runFederation(grid, fedAvg(), { ...options, runId: `${options.runId}-${collect ? 's' : 'p'}`, collectFit: collect })[Symbol.asyncIterator](),
-      times: [] as number[],
-      bytes: [] as number[],
-    });
-    const plain = arm();
-    const secure = arm(secureFitCollector({ clipRange: 1, exampleCap: 64 }));
-    for (let round = 1; round <= ROUNDS; round++) {
-      for (const a of [plain, secure]) {
-        reset();
-        const next = await a.rounds.next();
-        if (next.done === true) throw new Error(`bench: federation ended before round ${round}`);
-        if (round > 1) {
-          a.times.push(next.value.durationMs);
-          a.bytes.push(bytes());
-        }
-      }
-    }
-    for (const a of [plain, secure]) await a.rounds.return?.(undefined);
-    const summary = (a: typeof plain) => ({ ms: median(a.times), bytes: median(a.bytes) });
-    const [p, q] = [summary(plain), summary(secure)];
-    return { plainMs: p.ms, secureMs: q.ms, plainBytes: p.bytes, secureBytes: q.bytes, degree: defaultDegree(plants) };
+    return await interleavedRounds(grid, roundOptions(`bench-${plants}`, plants, () => new Mlp({ widths: WIDTHS, seed: 1 })), takeBytes);
   } finally {
     await stopPlants();
     await lb.close();
@@ -253,25 +276,21 @@ export async function run(): Promise<void> {
   console.log('\n(1) one federated round over gRPC on 127.0.0.1: plaintext FedAvg vs SecAgg+');
   console.log(`hosting: coordinator alone in this process (pid ${process.pid}); plants as gRPC clients (one channel each) in ${PLANT_HOSTS} child processes, the same plants and processes for both arms:`);
   for (const plants of [10, 50]) console.log(`  ${plants} plants: ${hostedPlants(plants).map((g, h) => `host ${h + 1} = ${g[0]}…${g[g.length - 1]} (${g.length})`).join(', ')}`);
-  console.log('plants | degree k | plain ms | SecAgg+ ms | time ×  | plain MB | SecAgg+ MB | bytes ×');
+  console.log('plants | degree k | plain ms | SecAgg+ ms | time × | paired × (range)   | plain MB | SecAgg+ MB | bytes × | load');
   for (const plants of [10, 50]) {
     const c = await secAggCost(plants);
-    console.log(
-      `${String(plants).padStart(6)} | ${String(c.degree).padStart(8)} | ${c.plainMs.toFixed(0).padStart(8)} | ${c.secureMs.toFixed(0).padStart(10)} | ${(c.secureMs / c.plainMs).toFixed(2).padStart(6)}× | ${(c.plainBytes / 1e6).toFixed(2).padStart(8)} | ${(c.secureBytes / 1e6).toFixed(2).padStart(10)} | ${(c.secureBytes / c.plainBytes).toFixed(2)}×`,
-    );
+    console.log(`${String(plants).padStart(6)} | ${String(defaultDegree(plants)).padStart(8)} | ${row(c)} | ${(c.plainBytes / 1e6).toFixed(2).padStart(8)} | ${(c.secureBytes / 1e6).toFixed(2).padStart(10)} | ${(c.secureBytes / c.plainBytes).toFixed(2).padStart(6)}× | ${loadavg()[0].toFixed(1)}`);
   }
-  console.log('goals at 10 plants: time ≤ 1.3×, bytes ≤ 1.2×');
-  console.log('\n(1b) the same round on the in-memory grid (no transport), and the SecAgg+ work per party');
-  console.log('plants | plain ms | SecAgg+ ms | time × | slowest plant SecAgg ms | coordinator SecAgg ms');
+  console.log('goals at 10 plants: time ≤ 1.3×, bytes ≤ 1.2×  (time × = ratio of the medians; paired × = median of per-round ratios, the arms run back to back)');
+  console.log('\n(1b) the same rounds on the in-memory grid (no transport), and the SecAgg+ work per party');
+  console.log('plants | plain ms | SecAgg+ ms | time × | paired × (range)   | slowest plant SecAgg ms | coordinator SecAgg ms');
   protocolBreakdown(5, 1000); // warm up the JIT before timing parties
   for (const plants of [10, 50]) {
     const m = await inMemoryCost(plants);
     const b = protocolBreakdown(plants, new Mlp({ widths: WIDTHS }).parameters.count);
-    console.log(
-      `${String(plants).padStart(6)} | ${m.plainMs.toFixed(0).padStart(8)} | ${m.secureMs.toFixed(0).padStart(10)} | ${(m.secureMs / m.plainMs).toFixed(2).padStart(5)}× | ${b.plantMs.toFixed(0).padStart(23)} | ${b.coordinatorMs.toFixed(0).padStart(21)}`,
-    );
+    console.log(`${String(plants).padStart(6)} | ${row(m)} | ${b.plantMs.toFixed(1).padStart(23)} | ${b.coordinatorMs.toFixed(1).padStart(21)}`);
   }
-  console.log('In a deployment plants mask in parallel: SecAgg+ adds about one plant\'s work plus the coordinator\'s to a round, and three extra message exchanges.');
+  console.log('In a deployment plants mask in parallel: SecAgg+ adds about one plant\'s work plus the coordinator\'s to a round, and two extra message exchanges (the keys of a round are advertised at the end of the previous one).');
   console.log('\n(2) DP-FedAvg, 3 simulated plants, 20 rounds, clip 0.3: accuracy vs client-level ε (δ = 1e-5)');
   console.log('noise z | ε        | held-out RMSE');
   for (const r of await dpTradeoff()) {

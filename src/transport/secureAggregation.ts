@@ -36,9 +36,19 @@ export function secureAggregationSettings(config: SecureAggregationConfig, plant
 
 /** `collectFit` and `summation` for `runFederation` from an enabled `secureAggregation` section. */
 export function secureAggregationCoordinator(config: SecureAggregationConfig): { collectFit: FitCollector; summation: Summation } {
+  // One collector per cohort size, kept across rounds: plants advertise the next round's keys at the
+  // end of each round, which saves the next round its key-advertising exchange.
+  const collectors = new Map<number, FitCollector>();
   return {
-    collectFit: (input) =>
-      secureFitCollector({ clipRange: config.updateClipRange, exampleCap: config.exampleCap, ...secureAggregationSettings(config, input.plantIds.length) })(input),
+    collectFit: (input) => {
+      const n = input.plantIds.length;
+      let collect = collectors.get(n);
+      if (collect === undefined) {
+        collect = secureFitCollector({ clipRange: config.updateClipRange, exampleCap: config.exampleCap, ...secureAggregationSettings(config, n) });
+        collectors.set(n, collect);
+      }
+      return collect(input);
+    },
     summation: { sum: (grid, plantIds, task, options) => refinedStatistics(config, grid, plantIds, task, options) },
   };
 }

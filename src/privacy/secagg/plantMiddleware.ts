@@ -5,10 +5,12 @@
  * through the inner pipeline, keeps the reply at the plant, and answers the four SecAgg stages (see
  * `messages.ts`), so the only trace of its update the coordinator ever holds is masked.
  *
- * The setup stages do not depend on the update, so they run while the plant trains: the first stage
- * is answered with fresh keys at once and the training starts right after; the share stage is
- * answered meanwhile; only the masked-input stage waits for the training to finish. After training
- * a round then costs one exchange more than in the clear (the unmasking), not three.
+ * The setup stages do not depend on the update, so they run while the plant trains: the stage that
+ * carries the inner task is answered at once and the training starts right after; only the
+ * masked-input stage waits for the training to finish. The plant also advertises its keys for the
+ * coordinator's next session in its last reply of a round, so in steady state a round starts with
+ * the share stage (roster and inner task together): three exchanges, of which only the unmasking
+ * follows the training in addition to the masked upload.
  *
  * With `requireSecureAggregation` (default true) a plant refuses to answer a bare fit or statistics
  * task with SECAGG_REQUIRED: a coordinator cannot quietly fall back to plaintext.
@@ -22,7 +24,7 @@ import type { PlantReply, TaskMessage } from '../../federation/messages.js';
 import { type Entropy, systemEntropy } from './entropy.js';
 import { type CodecPolicy, chooseCodecs, codecsFor, encodeReply, replyLayout } from './layout.js';
 import { SecAggPlant } from './plant.js';
-import { secAggTaskKinds, splitInnerTask } from './tasks.js';
+import { carriesInnerTask, secAggTaskKinds, splitInnerTask, stageBytes } from './tasks.js';
 import {
   decodeCodecPolicy,
   decodeRoster,
@@ -49,8 +51,8 @@ const MAX_OPEN_SESSIONS = 4;
 
 interface Session {
   readonly secagg: SecAggPlant;
-  /** The inner task's reply, being computed while the setup stages run. */
-  readonly training: Promise<PlantReply>;
+  /** The inner task's reply, being computed while the setup stages run (absent until the inner task arrives). */
+  training?: Promise<PlantReply>;
   policy?: CodecPolicy;
   cohort?: number;
 }
@@ -59,6 +61,7 @@ interface Session {
 export function secureAggregationPlant(options: SecureAggregationPlantOptions = {}): PlantMiddleware {
   const protectedKinds = new Set(options.protectedKinds ?? ['fit', 'statistics']);
   const requireSecure = options.requireSecureAggregation ?? true;
+  const entropy = options.entropy ?? systemEntropy;
   return (next, plant) => {
     const sessions = new Map<string, Session>();
     const ok = (task: TaskMessage, bytes: Record<string, Uint8Array>): PlantReply => ({
@@ -70,27 +73,41 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
       if (s === undefined) throw new CrucibleError('ROUND_STALE', `plant ${plant.plantId}: no secure aggregation session '${String(task.config.secaggSession)}' open`);
       return s;
     };
+    /** A new session with fresh keys; a round the coordinator abandoned never reaches unmasking, so only the newest are kept. */
+    const open = (id: string): Session => {
+      while (sessions.size >= MAX_OPEN_SESSIONS) sessions.delete(sessions.keys().next().value!);
+      const s: Session = { secagg: new SecAggPlant(plant.plantId, { entropy }) };
+      sessions.set(id, s);
+      return s;
+    };
+    /** Starts the inner task on a later turn of the event loop, so the stage's reply leaves first. */
+    const train = (s: Session, task: TaskMessage): void => {
+      if (s.training !== undefined) throw new CrucibleError('SECAGG_TAMPERED', `plant ${plant.plantId}: a second inner task for session '${String(task.config.secaggSession)}'`);
+      const { inner } = splitInnerTask(task);
+      s.training = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => next(inner))
+        .catch((e: unknown) => failure(inner, plant.plantId, e));
+    };
     const stages: Record<string, (task: TaskMessage) => Promise<PlantReply>> = {
       [secAggTaskKinds.advertise]: async (task) => {
-        const { inner, session: id } = splitInnerTask(task);
-        // Start training on a later turn of the event loop, so this stage's reply (the keys) leaves first.
-        const training = new Promise<void>((resolve) => setImmediate(resolve))
-          .then(() => next(inner))
-          .catch((e: unknown) => failure(inner, plant.plantId, e));
-        const secagg = new SecAggPlant(plant.plantId, { entropy: options.entropy ?? systemEntropy });
-        // A round the coordinator abandoned never reaches unmasking; keep only the newest sessions.
-        while (sessions.size >= MAX_OPEN_SESSIONS) sessions.delete(sessions.keys().next().value!);
-        sessions.set(id, { secagg, training });
-        return ok(task, { keys: encodeAdvertisedKeys(secagg.advertiseKeys(id)) });
+        const { session: id } = splitInnerTask(task);
+        const s = open(id);
+        const keys = encodeAdvertisedKeys(s.secagg.advertiseKeys(id));
+        train(s, task);
+        return ok(task, { keys });
       },
       [secAggTaskKinds.share]: async (task) => {
         const s = session(task);
-        s.policy = decodeCodecPolicy(task.bytes?.policy);
+        s.policy = decodeCodecPolicy(task.bytes?.[stageBytes.policy]);
         s.cohort = Number(task.config.secaggCohort);
-        return ok(task, { shared: encodeSharedKeys(s.secagg.shareKeys(decodeRoster(task.bytes?.roster))) });
+        const shared = encodeSharedKeys(s.secagg.shareKeys(decodeRoster(task.bytes?.[stageBytes.roster])));
+        // Keys advertised at the end of the previous round: this round's inner task comes now.
+        if (carriesInnerTask(task)) train(s, task);
+        return ok(task, { shared });
       },
       [secAggTaskKinds.mask]: async (task) => {
         const s = session(task);
+        if (s.training === undefined) throw new CrucibleError('ROUND_STALE', `plant ${plant.plantId}: session '${String(task.config.secaggSession)}' asks for a masked input but sent no task to compute it`);
         const reply = await s.training;
         if (!reply.ok) return { ...reply, kind: task.kind };
         const layout = replyLayout(reply.arrays);
@@ -104,7 +121,13 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
       [secAggTaskKinds.unmask]: async (task) => {
         const s = session(task);
         sessions.delete(String(task.config.secaggSession));
-        return ok(task, { shares: encodeUnmaskShares(s.secagg.unmask(decodeUnmaskRequest(task.bytes?.request))) });
+        const bytes: Record<string, Uint8Array> = { shares: encodeUnmaskShares(s.secagg.unmask(decodeUnmaskRequest(task.bytes?.request))) };
+        // Advertise the next round's keys now, saving that round its first exchange (stage 0 done early).
+        const nextSession = task.config.secaggNextSession;
+        if (typeof nextSession === 'string' && nextSession.length > 0 && !sessions.has(nextSession)) {
+          bytes[stageBytes.nextKeys] = encodeAdvertisedKeys(open(nextSession).secagg.advertiseKeys(nextSession));
+        }
+        return ok(task, bytes);
       },
     };
     const handler: PlantHandler = async (task) => {

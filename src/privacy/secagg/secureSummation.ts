@@ -21,9 +21,9 @@ import type { ReplyFailure, ReplyOk, TaskMessage } from '../../federation/messag
 import type { SumOutcome, Summation } from '../../federation/summation.js';
 import { SecAggCoordinator, type SecAggResult } from './coordinator.js';
 import { type Entropy, systemEntropy } from './entropy.js';
-import { type CodecPolicy, EXAMPLES_ENTRY, type LayoutEntry, chooseCodecs, codecsFor, decodeSum, layoutLength } from './layout.js';
-import type { MaskedInput } from './messages.js';
-import { secAggTaskKinds, wrapInnerTask } from './tasks.js';
+import { type CodecEntry, type CodecPolicy, EXAMPLES_ENTRY, type LayoutEntry, chooseCodecs, codecsFor, decodeSum, layoutLength } from './layout.js';
+import type { AdvertisedKeys, MaskedInput, ShareDelivery } from './messages.js';
+import { secAggTaskKinds, stageBytes, wrapInnerTask } from './tasks.js';
 import {
   decodeAdvertisedKeys,
   decodeJson,
@@ -59,33 +59,26 @@ export interface SecureSummation extends Summation {
   sum(grid: Grid, plantIds: readonly string[], task: TaskMessage | ((plantId: string) => TaskMessage), options: SendOptions): Promise<SumOutcome>;
 }
 
+/** Keys the plants advertised, at the end of the previous session, for the next one. */
+interface PreparedSession {
+  readonly session: string;
+  readonly keys: ReadonlyMap<string, AdvertisedKeys>;
+}
+
 export function secureSummation(options: SecureSummationOptions): SecureSummation {
   const entropy = options.entropy ?? systemEntropy;
   let sessions = 0;
+  let prepared: PreparedSession | null = null;
+  const newSession = (sample: TaskMessage) => `${sample.runId}/${sample.kind}/${++sessions}-${Buffer.from(entropy(6)).toString('hex')}`;
   return {
     async sum(grid, plantIds, task, sendOptions) {
       const taskFor = typeof task === 'function' ? task : () => task;
       const sample = taskFor(plantIds[0] ?? '');
-      const session = `${sample.runId}/${sample.round}/${sample.kind}/${++sessions}-${Buffer.from(entropy(6)).toString('hex')}`;
-      const failures: ReplyFailure[] = [];
-      const fail = (reply: Pick<ReplyOk, 'kind' | 'runId' | 'round' | 'plantId'>, e: unknown) =>
-        failures.push({ ok: false, kind: reply.kind, runId: reply.runId, round: reply.round, plantId: reply.plantId, failure: { code: isCrucibleError(e) ? e.code : 'MESSAGE_MALFORMED', message: e instanceof Error ? e.message : String(e) } });
-      const exchange = async (ids: readonly string[], make: (id: string) => TaskMessage, accept: (reply: ReplyOk) => void) => {
-        for await (const reply of grid.send(ids, make, sendOptions)) {
-          if (!reply.ok) {
-            failures.push(reply);
-            continue;
-          }
-          try {
-            accept(reply);
-          } catch (e) {
-            fail(reply, e);
-          }
-        }
-      };
-      const stageTask = (kind: string, bytes: Record<string, Uint8Array>): TaskMessage => ({
-        kind, runId: sample.runId, round: sample.round, config: { secaggSession: session, secaggCohort: plantIds.length }, arrays: {}, bytes,
-      });
+      // Stage 0 was done early if every plant of this cohort advertised keys for the prepared session.
+      const early = prepared !== null && plantIds.every((id) => prepared!.keys.has(id)) ? prepared : null;
+      prepared = null;
+      const session = early?.session ?? newSession(sample);
+      const round = new SessionRound(grid, sendOptions, sample, session, plantIds.length);
       const policy: CodecPolicy = {
         clipRange: options.clipRange, scale: options.scale, exampleCap: options.exampleCap,
         maxExamples: options.maxExamplesPerPlant ?? Math.floor((2 ** 31 - 1) / Math.max(1, plantIds.length)),
@@ -95,51 +88,114 @@ export function secureSummation(options: SecureSummationOptions): SecureSummatio
         variant: options.variant, degree: options.degree, threshold: options.threshold, minimumPlants: options.minimumPlants, entropy,
       });
       try {
-        // Stage 0: the inner task starts at each plant, which answers at once with fresh keys.
-        await exchange(plantIds, (id) => wrapInnerTask(taskFor(id), { session }), (reply) => {
-          const keys = decodeAdvertisedKeys(reply.bytes?.keys);
-          if (keys.plant !== reply.plantId) throw new CrucibleError('PLANT_IDENTITY_MISMATCH', `plant ${reply.plantId} advertised keys for ${keys.plant}`);
-          coordinator.receiveKeys(keys);
-        });
+        // Stage 0: keys — advertised early, or now with the inner task, which each plant then starts.
+        if (early !== null) for (const id of plantIds) coordinator.receiveKeys(early.keys.get(id)!);
+        else {
+          await round.exchange(plantIds, (id) => wrapInnerTask(taskFor(id), { session }), (reply) => coordinator.receiveKeys(advertisedBy(reply, reply.bytes?.keys)));
+        }
         const roster = coordinator.closeAdvertising();
 
-        // Stage 1: sealed shares, relayed unread (plants are still training).
-        const rosterTask = stageTask(secAggTaskKinds.share, { roster: encodeRoster(roster), policy: encodeCodecPolicy(policy) });
-        await exchange(roster.plants.map((p) => p.plant), () => rosterTask, (reply) => coordinator.receiveShares({ ...decodeSharedKeys(reply.bytes?.shared), plant: reply.plantId }));
+        // Stage 1: sealed shares, relayed unread; carries the inner task if stage 0 did not.
+        const bytes = { [stageBytes.roster]: encodeRoster(roster), [stageBytes.policy]: encodeCodecPolicy(policy) };
+        const shareTask = round.task(secAggTaskKinds.share, bytes);
+        await round.exchange(
+          roster.plants.map((p) => p.plant),
+          early === null ? () => shareTask : (id) => wrapInnerTask(taskFor(id), { session, kind: secAggTaskKinds.share, config: shareTask.config, bytes }),
+          (reply) => coordinator.receiveShares({ ...decodeSharedKeys(reply.bytes?.shared), plant: reply.plantId }),
+        );
         const deliveries = coordinator.closeSharing();
 
         // Stage 2: masked inputs, each once its plant has trained, with the layout it was encoded in.
-        const inputs = new Map<string, { masked: MaskedInput; layout: string }>();
-        await exchange([...deliveries.keys()], (id) => stageTask(secAggTaskKinds.mask, { delivery: encodeShareDelivery(deliveries.get(id)!) }), (reply) =>
-          inputs.set(reply.plantId, { masked: decodeMaskedInput(reply.plantId, reply.bytes?.masked), layout: JSON.stringify(decodeJson(reply.bytes?.layout, 'layout')) }),
-        );
-        const layout = agreedLayout(inputs, (plant, why) => fail({ ...sample, plantId: plant }, new CrucibleError('UPDATE_REJECTED', why)));
-        const codecs = chooseCodecs(layout, policy, plantIds.length);
-        const fixedPoints = codecsFor(codecs, plantIds.length);
-        for (const [plant, { masked }] of inputs) {
-          try {
-            if (masked.masked.length !== layoutLength(codecs)) throw new CrucibleError('UPDATE_REJECTED', `plant ${plant}: masked input has ${masked.masked.length} words, its layout ${layoutLength(codecs)}`);
-            coordinator.receiveMasked(masked);
-          } catch (e) {
-            fail({ ...sample, plantId: plant }, e);
-          }
-        }
+        const codecs = await maskedInputs(round, coordinator, deliveries, policy, plantIds.length);
         const request = coordinator.closeMasking();
 
-        // Stage 3: unmasking shares; then the sum.
-        const requestTask = stageTask(secAggTaskKinds.unmask, { request: encodeUnmaskRequest(request) });
-        await exchange(request.survivors, () => requestTask, (reply) => coordinator.receiveUnmask({ ...decodeUnmaskShares(reply.bytes?.shares), plant: reply.plantId }));
+        // Stage 3: unmasking shares, and the plants' keys for the next session; then the sum.
+        const next = newSession(sample);
+        const nextKeys = new Map<string, AdvertisedKeys>();
+        const unmaskTask = round.task(secAggTaskKinds.unmask, { request: encodeUnmaskRequest(request) }, { secaggNextSession: next });
+        await round.exchange(request.survivors, () => unmaskTask, (reply) => {
+          coordinator.receiveUnmask({ ...decodeUnmaskShares(reply.bytes?.shares), plant: reply.plantId });
+          const keys = reply.bytes?.[stageBytes.nextKeys];
+          if (keys !== undefined) nextKeys.set(reply.plantId, advertisedBy(reply, keys));
+        });
         const result: SecAggResult = coordinator.finish();
+        prepared = { session: next, keys: nextKeys };
 
-        const sums = decodeSum(codecs, fixedPoints, result.sum);
+        const sums = decodeSum(codecs, codecsFor(codecs, plantIds.length), result.sum);
         const count = Math.round(sums[EXAMPLES_ENTRY][0]);
         delete sums[EXAMPLES_ENTRY];
-        return { sums, count, contributors: result.contributors, failures };
+        return { sums, count, contributors: result.contributors, failures: round.failures };
       } catch (e) {
-        throw withPlantFailures(e, failures);
+        throw withPlantFailures(e, round.failures);
       }
     },
   };
+}
+
+/** The exchanges of one session over a grid, and the plants' failures they collected. */
+class SessionRound {
+  readonly failures: ReplyFailure[] = [];
+
+  constructor(
+    private readonly grid: Grid,
+    private readonly sendOptions: SendOptions,
+    readonly sample: TaskMessage,
+    private readonly session: string,
+    private readonly cohort: number,
+  ) {}
+
+  /** Records a plant's failure: a failure reply, or a reply `accept` could not take. */
+  fail(plantId: string, e: unknown): void {
+    const { kind, runId, round } = this.sample;
+    this.failures.push({ ok: false, kind, runId, round, plantId, failure: { code: isCrucibleError(e) ? e.code : 'MESSAGE_MALFORMED', message: e instanceof Error ? e.message : String(e) } });
+  }
+
+  /** Sends one stage's tasks and hands each good reply to `accept`; everything else is a dropout. */
+  async exchange(ids: readonly string[], make: (id: string) => TaskMessage, accept: (reply: ReplyOk) => void): Promise<void> {
+    for await (const reply of this.grid.send(ids, make, this.sendOptions)) {
+      if (!reply.ok) {
+        this.failures.push(reply);
+        continue;
+      }
+      try {
+        accept(reply);
+      } catch (e) {
+        this.fail(reply.plantId, e);
+      }
+    }
+  }
+
+  /** A stage task without an inner task. */
+  task(kind: string, bytes: Record<string, Uint8Array>, config: Record<string, string> = {}): TaskMessage {
+    const { runId, round } = this.sample;
+    return { kind, runId, round, config: { secaggSession: this.session, secaggCohort: this.cohort, ...config }, arrays: {}, bytes };
+  }
+}
+
+/** Stage 2: collects the masked inputs, keeps those of the layout most plants report, and returns its codecs. */
+async function maskedInputs(round: SessionRound, coordinator: SecAggCoordinator, deliveries: Map<string, ShareDelivery>, policy: CodecPolicy, cohort: number): Promise<CodecEntry[]> {
+  const inputs = new Map<string, { masked: MaskedInput; layout: string }>();
+  await round.exchange([...deliveries.keys()], (id) => round.task(secAggTaskKinds.mask, { delivery: encodeShareDelivery(deliveries.get(id)!) }), (reply) =>
+    inputs.set(reply.plantId, { masked: decodeMaskedInput(reply.plantId, reply.bytes?.masked), layout: JSON.stringify(decodeJson(reply.bytes?.layout, 'layout')) }),
+  );
+  const layout = agreedLayout(inputs, (plant, why) => round.fail(plant, new CrucibleError('UPDATE_REJECTED', why)));
+  const codecs = chooseCodecs(layout, policy, cohort);
+  for (const [plant, { masked }] of inputs) {
+    try {
+      if (masked.masked.length !== layoutLength(codecs)) throw new CrucibleError('UPDATE_REJECTED', `plant ${plant}: masked input has ${masked.masked.length} words, its layout ${layoutLength(codecs)}`);
+      coordinator.receiveMasked(masked);
+    } catch (e) {
+      round.fail(plant, e);
+    }
+  }
+  return codecs;
+}
+
+/** The keys in a reply, which must be the replying plant's own. */
+function advertisedBy(reply: ReplyOk, bytes: Uint8Array | undefined): AdvertisedKeys {
+  const keys = decodeAdvertisedKeys(bytes);
+  if (keys.plant !== reply.plantId) throw new CrucibleError('PLANT_IDENTITY_MISMATCH', `plant ${reply.plantId} advertised keys for ${keys.plant}`);
+  return keys;
 }
 
 /** An abort below threshold, with why the missing plants failed (the first few) in its message. */
