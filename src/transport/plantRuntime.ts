@@ -16,6 +16,7 @@ import { CrucibleError } from '../errors.js';
 import { createPlant, type PlantData, type PlantMiddleware } from '../federation/plant.js';
 import { linearPlants } from '../federation/synthetic.js';
 import { buildModel, plantMiddlewareFor } from '../hybrid/model-spec.js';
+import { dpFromTask } from '../privacy/dp/dpFromTask.js';
 import { secureAggregationPlant } from '../privacy/secagg/plantMiddleware.js';
 import { Tensor } from '../tensor/tensor.js';
 import { perCoordinateStatistics } from './secureAggregation.js';
@@ -93,6 +94,8 @@ export async function startPlant(config: PlantConfig, options: StartPlantOptions
     middleware: [
       secureAggregationPlant({ requireSecureAggregation: config.secureAggregation.required }),
       perCoordinateStatistics(),
+      // Clips (and, for distributed DP, noises) the update when the round's task asks for it.
+      dpFromTask(),
       ...(options.middleware ?? []),
       ...plantMiddlewareFor(model),
     ],

@@ -22,6 +22,7 @@
  * middleware: [secureAggregationPlant(), distributedDpPlant(dp)]
  * secureFitCollector({ ...distributedDpCodec({ ...dp, plants: 10 }) })
  */
+import type { PlantReply } from '../../federation/messages.js';
 import type { PlantMiddleware } from '../../federation/plant.js';
 import { FixedPoint } from '../secagg/fixedPoint.js';
 import type { DistributedDiscreteGaussianEvent } from './accountant.js';
@@ -54,20 +55,26 @@ function check(options: DistributedDpOptions): void {
 export function distributedDpPlant(options: DistributedDpOptions & { uniform?: UniformSource }): PlantMiddleware {
   check(options);
   const uniform = options.uniform ?? new CryptoUniform();
-  const { clipNorm, granularity: g, localNoiseStdDev: sigma } = options;
   return (next) => async (task) => {
     const reply = await next(task);
-    if (task.kind !== 'fit' || !reply.ok || reply.arrays.update === undefined) return reply;
-    const { clipped } = clipToNorm(reply.arrays.update, clipNorm);
-    const noised = new Float64Array(clipped.length);
-    for (let i = 0; i < clipped.length; i++) {
-      const scaled = clipped[i] / g;
-      const floor = Math.floor(scaled);
-      const rounded = uniform.uniform() < scaled - floor ? floor + 1 : floor;
-      noised[i] = (rounded + sampleDiscreteGaussian(sigma, uniform)) * g;
-    }
-    return { ...reply, arrays: { ...reply.arrays, update: noised } };
+    return task.kind === 'fit' ? noisedReply(reply, options, uniform) : reply;
   };
+}
+
+/** A fit reply with its `update` clipped, put on the grid and noised as above (failures pass through). */
+export function noisedReply(reply: PlantReply, options: DistributedDpOptions, uniform: UniformSource): PlantReply {
+  if (!reply.ok || reply.arrays.update === undefined) return reply;
+  check(options);
+  const { clipNorm, granularity: g, localNoiseStdDev: sigma } = options;
+  const { clipped } = clipToNorm(reply.arrays.update, clipNorm);
+  const noised = new Float64Array(clipped.length);
+  for (let i = 0; i < clipped.length; i++) {
+    const scaled = clipped[i] / g;
+    const floor = Math.floor(scaled);
+    const rounded = uniform.uniform() < scaled - floor ? floor + 1 : floor;
+    noised[i] = (rounded + sampleDiscreteGaussian(sigma, uniform)) * g;
+  }
+  return { ...reply, arrays: { ...reply.arrays, update: noised } };
 }
 
 /**
