@@ -6,13 +6,17 @@
  *     This process holds only the coordinator (GrpcGrid + runFederation); the plants are gRPC
  *     clients split over two child processes (bench/support/privacy-plants.ts, one per core of the
  *     2-core bench machine), the same for both arms. Plants in one host still run one after another,
- *     so with more plants than cores plant work is partly serialised, which a deployment (one
- *     machine per plant) never does: the ratio, not the absolute time, carries over. A round is: send the global model, local
- *     training (1 epoch, 64 rows), gather the updates — in the clear, or through the four SecAgg
- *     stages — and aggregate. Bytes are message payloads (float64 arrays at 8 B, opaque bytes, JSON
- *     config) counted at the Grid, both directions; gRPC/HTTP2 framing is not included.
- * (2) DP-FedAvg on a simulated 3-plant scenario: held-out RMSE after 20 rounds against the
- *     client-level ε spent (RDP accountant, δ = 1e-5), for several noise multipliers.
+ *     so with more plants than cores plant work is serialised, which a deployment (one machine per
+ *     plant) never does. A round is: send the global model, local training (1 epoch, 64 rows),
+ *     gather the updates — in the clear, or through the SecAgg stages (in steady state three
+ *     exchanges: share keys with the model, masked input, unmasking with the next round's keys) —
+ *     and aggregate. The two arms alternate round by round on the same plants, so both see the
+ *     same machine load; the first round of each is a warm-up. Bytes are message payloads (float64
+ *     arrays at 8 B, opaque bytes, JSON config) counted at the Grid, both directions; gRPC/HTTP2
+ *     framing is not included.
+ * (2) Accuracy on a simulated 3-plant federation: SecAgg+ against plain FedAvg (equal to quantization
+ *     error), and DP-FedAvg's held-out RMSE against the client-level ε of the run (`federatedAccuracy`,
+ *     the same table `crucible audit` prints).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,10 +28,8 @@ import type { PlantReply, TaskMessage } from '../src/federation/messages.js';
 import { createPlant } from '../src/federation/plant.js';
 import { runFederation, type FederationOptions } from '../src/federation/run.js';
 import { fedAvg } from '../src/federation/strategies/fed-avg.js';
-import { linearFederation } from '../src/federation/test-support.js';
 import { Mlp } from '../src/nn/mlp.js';
-import { RdpAccountant } from '../src/privacy/dp/accountant.js';
-import { dpFedAvg } from '../src/privacy/dp/dpFedAvg.js';
+import { federatedAccuracy, formatAccuracyReport } from '../src/privacy/audit/federatedAccuracy.js';
 import { secureFitCollector } from '../src/privacy/secagg/fitCollector.js';
 import { defaultDegree } from '../src/privacy/secagg/graph.js';
 import { secureAggregationPlant } from '../src/privacy/secagg/plantMiddleware.js';
@@ -252,25 +254,6 @@ async function secAggCost(plants: number): Promise<CaseResult> {
   }
 }
 
-async function dpTradeoff(): Promise<{ z: number | null; epsilon: number; rmse: number }[]> {
-  const specs = [0, 1, 2].map((p) => ({ rows: 200, featureStd: [1, 1, 1], weights: [1, -0.5 + 0.1 * p, 0.3], bias: 0.2, noiseStd: 0.1 }));
-  const rounds = 20;
-  const rows: { z: number | null; epsilon: number; rmse: number }[] = [];
-  for (const z of [null, 0.5, 1, 2, 4]) {
-    const fed = linearFederation(specs, { seed: 5 });
-    const strategy = z === null ? fedAvg() : dpFedAvg(fedAvg(), { noiseMultiplier: z, clipping: { kind: 'fixed', clipNorm: 0.3 }, noise: (r) => new Rng(1000 + r) });
-    let rmse = Number.NaN;
-    for await (const r of runFederation(fed.grid, strategy, {
-      runId: 'dp-tradeoff', rounds, seed: 2, initialParameters: fed.initial,
-      training: { epochs: 1, batchSize: 20, learningRate: 0.05, optimizer: 'sgd' },
-      minPlants: 3, timeouts: { waitForPlantsMs: 1000, fitMs: 10_000, evaluateMs: 10_000 }, evaluateEvery: rounds,
-    })) rmse = r.evaluation?.weighted.rmse ?? rmse;
-    const epsilon = z === null ? Infinity : new RdpAccountant().compose({ noiseMultiplier: z, samplingRate: 1, steps: rounds }).epsilon(1e-5);
-    rows.push({ z, epsilon, rmse });
-  }
-  return rows;
-}
-
 export async function run(): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; model ${WIDTHS.join('→')} (${new Mlp({ widths: WIDTHS }).parameters.count} parameters); median of rounds 2–${ROUNDS}; load average ${loadavg()[0].toFixed(1)} (timings are only comparable at low load)`);
   console.log('\n(1) one federated round over gRPC on 127.0.0.1: plaintext FedAvg vs SecAgg+');
@@ -291,9 +274,6 @@ export async function run(): Promise<void> {
     console.log(`${String(plants).padStart(6)} | ${row(m)} | ${b.plantMs.toFixed(1).padStart(23)} | ${b.coordinatorMs.toFixed(1).padStart(21)}`);
   }
   console.log('In a deployment plants mask in parallel: SecAgg+ adds about one plant\'s work plus the coordinator\'s to a round, and two extra message exchanges (the keys of a round are advertised at the end of the previous one).');
-  console.log('\n(2) DP-FedAvg, 3 simulated plants, 20 rounds, clip 0.3: accuracy vs client-level ε (δ = 1e-5)');
-  console.log('noise z | ε        | held-out RMSE');
-  for (const r of await dpTradeoff()) {
-    console.log(`${(r.z === null ? 'none' : String(r.z)).padStart(7)} | ${(Number.isFinite(r.epsilon) ? r.epsilon.toFixed(2) : '∞').padEnd(8)} | ${r.rmse.toFixed(4)}`);
-  }
+  console.log('\n(2) accuracy under SecAgg+ and DP-FedAvg on a simulated 3-plant federation (the table of `crucible audit`)\n');
+  console.log(formatAccuracyReport(await federatedAccuracy()));
 }

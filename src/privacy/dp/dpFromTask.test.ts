@@ -6,7 +6,7 @@ import { dpFromTask } from './dpFromTask.js';
 
 const update = new Float64Array([3, 4]); // norm 5
 const inner = async (): Promise<PlantReply> => ({ ok: true, kind: 'fit', runId: 'r', round: 2, plantId: 'a', numExamples: 10, metrics: {}, arrays: { update } });
-const task = (config: Record<string, number>): FitTask => ({ kind: 'fit', runId: 'r', round: 2, config: { epochs: 1, batchSize: 4, learningRate: 0.1, optimizer: 'sgd', ...config }, arrays: { parameters: new Float64Array(2) } });
+const task = (config: Record<string, number>): FitTask => ({ kind: 'fit', runId: 'r', round: 2, config: { epochs: 1, batchSize: 4, learningRate: 0.1, optimizer: 'sgd', seed: 1, ...config }, arrays: { parameters: new Float64Array(2) } });
 const plant = { plantId: 'a', numTrainExamples: 10 };
 
 test('a fit task without DP settings passes through untouched', async () => {
