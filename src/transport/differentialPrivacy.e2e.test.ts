@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCrucibleError } from '../errors.js';
@@ -9,8 +9,8 @@ import { accountantFromLedger, storePrivacyLedger } from '../privacy/dp/ledger.j
 import { CrucibleStore } from '../store/store.js';
 import { coordinatorConfigSchema, parseConfig, plantConfigSchema } from './config.js';
 import { startCoordinator } from './coordinatorRuntime.js';
-import { issuePlantToken } from './credentials.js';
 import { startPlant, type RunningPlant } from './plantRuntime.js';
+import { enrolledStore } from './test-support/enrolledStore.js';
 
 /**
  * Differential privacy switched on in federation.yaml, over the deployment path (coordinator and
@@ -67,13 +67,7 @@ async function run(dir: string, config: Record<string, unknown>): Promise<{ roun
 
 function enrolled(): string {
   const dir = mkdtempSync(join(tmpdir(), 'crucible-dp-e2e-'));
-  const store = CrucibleStore.open(join(dir, 'crucible.db'));
-  for (const id of plantIds) {
-    const { token, tokenHash } = issuePlantToken(id);
-    store.plants.enroll(id, { tokenHash });
-    writeFileSync(join(dir, `${id}.token`), token);
-  }
-  store.close();
+  enrolledStore(dir, plantIds);
   return dir;
 }
 

@@ -7,7 +7,8 @@
  * carries the noise of all contributing plants, N_Z-like with variance n·σ².
  *
  * Modular arithmetic is accounted for by construction: `distributedDpCodec` sizes the fixed-point
- * range as C + γ + 8σγ per coordinate (noise beyond 8σ has probability < 1e-15 per coordinate) and
+ * range as C + γ + 8σγ per coordinate (noise beyond 8σ has probability ≤ 2e^−32 ≈ 2.5e-14 per
+ * coordinate, the discrete Gaussian being sub-Gaussian; such a coordinate would be clipped) and
  * the SecAgg bit budget then refuses settings where n plants could wrap around 2^32 — rather than
  * Kairouz et al.'s modular clipping with a randomized rotation, which needs far fewer bits but is
  * not implemented here.
