@@ -19,7 +19,7 @@
  *     the same table `crucible audit` prints).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,19 +146,19 @@ async function inMemoryCost(plants: number): Promise<CaseResult> {
     const y = new Tensor(64, 1, rng.fillNormal(new Float64Array(64)));
     grid.connect(createPlant({ plantId: `plant-${p}`, data: { x, y }, validationFraction: 0, model, middleware: [secureAggregationPlant({ requireSecureAggregation: false })] }));
   }
-  return interleavedRounds(grid, roundOptions(`mem-${plants}`, plants, model), () => 0);
+  return interleavedRounds(grid, roundOptions(`mem-${plants}`, plants, model, ROUNDS), () => 0, () => processCpuMs(process.pid));
 }
 
 /** The federation options of both arms of a case. */
-function roundOptions(runId: string, plants: number, model: () => Mlp): FederationOptions {
+function roundOptions(runId: string, plants: number, model: () => Mlp, rounds: number): FederationOptions {
   return {
-    runId, rounds: ROUNDS, seed: 1, initialParameters: model().parameters.get(),
+    runId, rounds, seed: 1, initialParameters: model().parameters.get(),
     training: { epochs: 1, batchSize: 32, learningRate: 0.01, optimizer: 'sgd' },
     minPlants: plants, timeouts: { waitForPlantsMs: 30_000, fitMs: 120_000, evaluateMs: 60_000 }, evaluateEvery: 0,
   };
 }
 
-/** Medians of both arms over rounds 2…ROUNDS, and the median of the per-round ratios. */
+/** Medians of both arms over the counted rounds (all but the first), and the median of the per-round ratios. */
 interface CaseResult {
   readonly plainMs: number;
   readonly secureMs: number;
@@ -167,6 +167,8 @@ interface CaseResult {
   readonly pairedRange: readonly [number, number];
   readonly plainBytes: number;
   readonly secureBytes: number;
+  /** Total CPU of every process of the case (coordinator and plant hosts), SecAgg+ over plaintext, summed over the counted rounds. */
+  readonly cpuRatio: number;
 }
 
 /**
@@ -174,22 +176,25 @@ interface CaseResult {
  * so both see the same load on this shared machine; round 1 of each warms up and is not counted.
  * `takeBytes` returns (and resets) the payload bytes counted since it was last called.
  */
-async function interleavedRounds(grid: Grid, options: FederationOptions, takeBytes: () => number): Promise<CaseResult> {
+async function interleavedRounds(grid: Grid, options: FederationOptions, takeBytes: () => number, cpuMs: () => number): Promise<CaseResult> {
   const arm = (collect?: FederationOptions['collectFit']) => ({
     rounds: runFederation(grid, fedAvg(), { ...options, runId: `${options.runId}-${collect ? 's' : 'p'}`, collectFit: collect })[Symbol.asyncIterator](),
     times: [] as number[],
     bytes: [] as number[],
+    cpu: 0,
   });
   const plain = arm();
   const secure = arm(secureFitCollector({ clipRange: 1, exampleCap: 64 }));
-  for (let round = 1; round <= ROUNDS; round++) {
+  for (let round = 1; round <= options.rounds; round++) {
     for (const a of [plain, secure]) {
       takeBytes();
+      const cpuBefore = cpuMs();
       const next = await a.rounds.next();
       if (next.done === true) throw new Error(`bench: federation ended before round ${round}`);
       if (round > 1) {
         a.times.push(next.value.durationMs);
         a.bytes.push(takeBytes());
+        a.cpu += cpuMs() - cpuBefore;
       }
     }
   }
@@ -198,7 +203,7 @@ async function interleavedRounds(grid: Grid, options: FederationOptions, takeByt
   return {
     plainMs: median(plain.times), secureMs: median(secure.times),
     pairedRatio: median(ratios), pairedRange: [Math.min(...ratios), Math.max(...ratios)],
-    plainBytes: median(plain.bytes), secureBytes: median(secure.bytes),
+    plainBytes: median(plain.bytes), secureBytes: median(secure.bytes), cpuRatio: secure.cpu / plain.cpu,
   };
 }
 
@@ -213,7 +218,7 @@ function hostedPlants(plants: number): string[][] {
 }
 
 /** Starts the plant host processes for `lb`'s grid; resolves to a function that stops them. */
-function spawnPlantHosts(lb: Loopback, plants: number, dir: string): () => Promise<void> {
+function spawnPlantHosts(lb: Loopback, plants: number, dir: string): { pids: number[]; stop: () => Promise<void> } {
   const helper = fileURLToPath(new URL('./support/privacy-plants.ts', import.meta.url));
   const children: ChildProcess[] = hostedPlants(plants).map((group, h) => {
     const spec: PlantHostSpec = { plants, widths: WIDTHS, hosted: group.map((plantId) => ({ plantId, index: Number(plantId.slice('plant-'.length)), token: lb.enroll(plantId) })) };
@@ -221,7 +226,7 @@ function spawnPlantHosts(lb: Loopback, plants: number, dir: string): () => Promi
     writeFileSync(file, JSON.stringify(spec));
     return spawn(process.execPath, ['--import', import.meta.resolve('tsx'), helper, lb.address, file], { stdio: ['ignore', 'inherit', 'inherit'] });
   });
-  return async () => {
+  const stop = async () => {
     await Promise.all(
       children.map((child) => {
         if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -231,13 +236,34 @@ function spawnPlantHosts(lb: Loopback, plants: number, dir: string): () => Promi
       }),
     );
   };
+  return { pids: children.map((c) => c.pid!), stop };
 }
+
+/**
+ * CPU time (user + system, ms) a process has used so far: this process from node, the plant hosts
+ * from /proc (Linux; clock ticks of 10 ms). NaN where /proc is unavailable.
+ */
+function processCpuMs(pid: number): number {
+  if (pid === process.pid) {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  }
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command name): utime, stime.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS_PER_S = 100;
 
 async function secAggCost(plants: number): Promise<CaseResult> {
   const lb = await startLoopback();
   const dir = mkdtempSync(join(tmpdir(), 'crucible-privacy-bench-'));
   // The same plants, in the same child processes, answer plaintext rounds and SecAgg+ rounds.
-  const stopPlants = spawnPlantHosts(lb, plants, dir);
+  const hosts = spawnPlantHosts(lb, plants, dir);
   try {
     await lb.grid.waitForPlants(plants, { timeoutMs: 60_000 });
     const { grid, bytes, reset } = countingGrid(lb.grid);
@@ -246,32 +272,35 @@ async function secAggCost(plants: number): Promise<CaseResult> {
       reset();
       return n;
     };
-    return await interleavedRounds(grid, roundOptions(`bench-${plants}`, plants, () => new Mlp({ widths: WIDTHS, seed: 1 })), takeBytes);
+    const cpuMs = () => [process.pid, ...hosts.pids].reduce((s, pid) => s + processCpuMs(pid), 0);
+    // More rounds where they are cheap: the median of the paired ratios needs them on a noisy machine.
+    const rounds = plants <= 10 ? 3 * ROUNDS : ROUNDS;
+    return await interleavedRounds(grid, roundOptions(`bench-${plants}`, plants, () => new Mlp({ widths: WIDTHS, seed: 1 }), rounds), takeBytes, cpuMs);
   } finally {
-    await stopPlants();
+    await hosts.stop();
     await lb.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 export async function run(): Promise<void> {
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; model ${WIDTHS.join('→')} (${new Mlp({ widths: WIDTHS }).parameters.count} parameters); median of rounds 2–${ROUNDS}; load average ${loadavg()[0].toFixed(1)} (timings are only comparable at low load)`);
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; model ${WIDTHS.join('→')} (${new Mlp({ widths: WIDTHS }).parameters.count} parameters); load average ${loadavg()[0].toFixed(1)} (timings are only comparable at low load)`);
   console.log('\n(1) one federated round over gRPC on 127.0.0.1: plaintext FedAvg vs SecAgg+');
   console.log(`hosting: coordinator alone in this process (pid ${process.pid}); plants as gRPC clients (one channel each) in ${PLANT_HOSTS} child processes, the same plants and processes for both arms:`);
   for (const plants of [10, 50]) console.log(`  ${plants} plants: ${hostedPlants(plants).map((g, h) => `host ${h + 1} = ${g[0]}…${g[g.length - 1]} (${g.length})`).join(', ')}`);
-  console.log('plants | degree k | plain ms | SecAgg+ ms | time × | paired × (range)   | plain MB | SecAgg+ MB | bytes × | load');
+  console.log('plants | degree k | plain ms | SecAgg+ ms | time × | paired × (range)   | CPU × | plain MB | SecAgg+ MB | bytes × | load');
   for (const plants of [10, 50]) {
     const c = await secAggCost(plants);
-    console.log(`${String(plants).padStart(6)} | ${String(defaultDegree(plants)).padStart(8)} | ${row(c)} | ${(c.plainBytes / 1e6).toFixed(2).padStart(8)} | ${(c.secureBytes / 1e6).toFixed(2).padStart(10)} | ${(c.secureBytes / c.plainBytes).toFixed(2).padStart(6)}× | ${loadavg()[0].toFixed(1)}`);
+    console.log(`${String(plants).padStart(6)} | ${String(defaultDegree(plants)).padStart(8)} | ${row(c)} | ${c.cpuRatio.toFixed(2).padStart(4)}× | ${(c.plainBytes / 1e6).toFixed(2).padStart(8)} | ${(c.secureBytes / 1e6).toFixed(2).padStart(10)} | ${(c.secureBytes / c.plainBytes).toFixed(2).padStart(6)}× | ${loadavg()[0].toFixed(1)}`);
   }
-  console.log('goals at 10 plants: time ≤ 1.3×, bytes ≤ 1.2×  (time × = ratio of the medians; paired × = median of per-round ratios, the arms run back to back)');
+  console.log(`goals at 10 plants: time ≤ 1.3×, bytes ≤ 1.2×  (time × = ratio of the medians; paired × = median of per-round ratios, the arms run back to back; CPU × = CPU of coordinator and plant hosts over the counted rounds; rounds 2–${3 * ROUNDS} at 10 plants, 2–${ROUNDS} at 50)`);
   console.log('\n(1b) the same rounds on the in-memory grid (no transport), and the SecAgg+ work per party');
-  console.log('plants | plain ms | SecAgg+ ms | time × | paired × (range)   | slowest plant SecAgg ms | coordinator SecAgg ms');
+  console.log('plants | plain ms | SecAgg+ ms | time × | paired × (range)   | CPU × | slowest plant SecAgg ms | coordinator SecAgg ms');
   protocolBreakdown(5, 1000); // warm up the JIT before timing parties
   for (const plants of [10, 50]) {
     const m = await inMemoryCost(plants);
     const b = protocolBreakdown(plants, new Mlp({ widths: WIDTHS }).parameters.count);
-    console.log(`${String(plants).padStart(6)} | ${row(m)} | ${b.plantMs.toFixed(1).padStart(23)} | ${b.coordinatorMs.toFixed(1).padStart(21)}`);
+    console.log(`${String(plants).padStart(6)} | ${row(m)} | ${m.cpuRatio.toFixed(2).padStart(4)}× | ${b.plantMs.toFixed(1).padStart(23)} | ${b.coordinatorMs.toFixed(1).padStart(21)}`);
   }
   console.log('In a deployment plants mask in parallel: SecAgg+ adds about one plant\'s work plus the coordinator\'s to a round, and two extra message exchanges (the keys of a round are advertised at the end of the previous one).');
   console.log('\n(2) accuracy under SecAgg+ and DP-FedAvg on a simulated 3-plant federation (the table of `crucible audit`)\n');
