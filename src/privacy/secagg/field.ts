@@ -6,9 +6,10 @@
  * float64 and reduces with a shift and an add (2^31 ≡ 1), so one field multiplication is a few
  * machine instructions — no BigInt. A 32-byte secret does not fit one element; Shamir
  * (`shamir.ts`) shares it as 11 independent elements of 24 bits each (no bias: 2^24 < p), which keeps
- * perfect secrecy, since each element gets its own random polynomial. Against the 521-bit field
- * Crucible used before, this makes splitting and reconstruction ~100× cheaper, which matters at the
- * coordinator: it reconstructs one secret per plant per round.
+ * perfect secrecy, since each element gets its own random polynomial. Against the 521-bit BigInt
+ * field Crucible used before, reconstructing a 10-of-19 sharing with its consistency checks takes
+ * about 0.17 ms instead of 0.97 ms, which matters at the coordinator: it reconstructs one secret per
+ * plant per round.
  *
  * @example
  * fieldMul(3, fieldInverse(3)) === 1
