@@ -80,7 +80,7 @@ const pairs = [['featureSum', 'featureSumSq'], ['targetSum', 'targetSumSq']] as 
 /** The two-pass secure sum of feature statistics (see the file comment). */
 async function refinedStatistics(config: SecureAggregationConfig, grid: Grid, plantIds: readonly string[], task: TaskMessage, options: SendOptions): Promise<SumOutcome> {
   const settings = secureAggregationSettings(config, plantIds.length);
-  const coarse = await secureSummation({ clipRange: config.statisticsClipRange, ...settings }).sum(grid, plantIds, task, options);
+  const coarse = await secureSummation({ clipRange: config.statisticsClipRange, ...settings, advertiseNext: false }).sum(grid, plantIds, task, options);
   if (task.kind !== 'statistics') return coarse;
   const clipRange: Record<string, number> = {};
   for (const [sum, sumSq] of pairs) {
@@ -95,7 +95,7 @@ async function refinedStatistics(config: SecureAggregationConfig, grid: Grid, pl
       clipRange[`${sum}${SEPARATOR}${i}`] = 2 * Math.sqrt(coarse.count * bound) + 1e-12;
     });
   }
-  const fine = await secureSummation({ clipRange, ...settings }).sum(grid, plantIds, { ...task, config: { ...task.config, [PER_COORDINATE]: true } }, options);
+  const fine = await secureSummation({ clipRange, ...settings, advertiseNext: false }).sum(grid, plantIds, { ...task, config: { ...task.config, [PER_COORDINATE]: true } }, options);
   const sums: Record<string, Float64Array> = {};
   for (const [name, v] of Object.entries(fine.sums)) {
     const [array, index] = name.split(SEPARATOR);

@@ -135,6 +135,10 @@ test('keys advertised at the end of a session open the next one at key sharing: 
   assert.equal(kinds.get(secAggTaskKinds.advertise), 5);
   assert.equal(kinds.get(secAggTaskKinds.share), 15);
   assert.equal(kinds.get(secAggTaskKinds.unmask), 15);
+  // A summation that does not ask for next keys opens every session at key advertising.
+  const once = secureSummation({ clipRange: statsClip, variant: 'secagg', entropy: seededEntropy('once'), advertiseNext: false });
+  for (let session = 4; session <= 5; session++) await once.sum(grid, ids, { ...statisticsTask, round: session }, { timeoutMs: 5000 });
+  assert.equal(kinds.get(secAggTaskKinds.advertise), 15);
 });
 
 test('early keys and dropouts: a plant lost at unmasking makes the next session advertise again; one lost at early-keyed sharing is a dropout', async () => {

@@ -52,6 +52,12 @@ export interface SecureSummationOptions {
   minimumPlants?: number;
   /** Source of the graph seed and session ids. Default: the OS CSPRNG. */
   entropy?: Entropy;
+  /**
+   * Ask plants, in the unmasking stage, for their keys for this summation's next session, so it
+   * starts at key sharing. Default true; off for a summation used once (its plants would hold keys
+   * for a session that never comes).
+   */
+  advertiseNext?: boolean;
 }
 
 /** A `Summation` whose result is the output of a SecAgg(+) round (see the file comment). */
@@ -110,16 +116,16 @@ export function secureSummation(options: SecureSummationOptions): SecureSummatio
         const request = coordinator.closeMasking();
 
         // Stage 3: unmasking shares, and the plants' keys for the next session; then the sum.
-        const next = newSession(sample);
+        const next = options.advertiseNext === false ? null : newSession(sample);
         const nextKeys = new Map<string, AdvertisedKeys>();
-        const unmaskTask = round.task(secAggTaskKinds.unmask, { request: encodeUnmaskRequest(request) }, { secaggNextSession: next });
+        const unmaskTask = round.task(secAggTaskKinds.unmask, { request: encodeUnmaskRequest(request) }, next === null ? {} : { secaggNextSession: next });
         await round.exchange(request.survivors, () => unmaskTask, (reply) => {
           coordinator.receiveUnmask({ ...decodeUnmaskShares(reply.bytes?.shares), plant: reply.plantId });
           const keys = reply.bytes?.[stageBytes.nextKeys];
           if (keys !== undefined) nextKeys.set(reply.plantId, advertisedBy(reply, keys));
         });
         const result: SecAggResult = coordinator.finish();
-        prepared = { session: next, keys: nextKeys };
+        prepared = next === null ? null : { session: next, keys: nextKeys };
 
         const sums = decodeSum(codecs, codecsFor(codecs, plantIds.length), result.sum);
         const count = Math.round(sums[EXAMPLES_ENTRY][0]);
