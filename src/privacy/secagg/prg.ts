@@ -59,11 +59,11 @@ export function applyMasks(out: Uint32Array, masks: readonly SignedSeed[]): void
     const n = Math.min(CHUNK_WORDS, out.length - offset);
     const chunk = wordChunk(target.subarray(offset, offset + n));
     const plaintext = zeros(4 * n);
-    ciphers.forEach((cipher, k) => {
-      const stream = cipher.update(plaintext);
+    for (let k = 0; k < ciphers.length; k++) {
+      const stream = ciphers[k].update(plaintext);
       if (masks[k].sign > 0) chunk.add(stream);
       else chunk.subtract(stream);
-    });
+    }
     chunk.store();
   }
 }

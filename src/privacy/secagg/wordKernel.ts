@@ -113,48 +113,82 @@ export interface WordChunk {
   store(): void;
 }
 
-function checked(part: Int32Array): (words: Uint8Array) => void {
+function checkPart(part: Int32Array): void {
   if (part.length > CHUNK_WORDS) throw new RangeError(`wordChunk: ${part.length} words exceed the chunk of ${CHUNK_WORDS}`);
-  return (words) => {
-    if (words.length < 4 * part.length) throw new RangeError(`wordChunk: operand has ${words.length} bytes, the chunk ${4 * part.length}`);
-  };
+}
+
+function checkOperand(part: Int32Array, words: Uint8Array): void {
+  if (words.length < 4 * part.length) throw new RangeError(`wordChunk: operand has ${words.length} bytes, the chunk ${4 * part.length}`);
 }
 
 /** The plain-loop chunk (used where WebAssembly SIMD is unavailable; tests compare the two). */
+class PortableChunk implements WordChunk {
+  constructor(private readonly part: Int32Array) {
+    checkPart(part);
+  }
+
+  private view(words: Uint8Array): Int32Array {
+    checkOperand(this.part, words);
+    const n = this.part.length;
+    return words.byteOffset % 4 === 0 ? new Int32Array(words.buffer, words.byteOffset, n) : new Int32Array(words.slice(0, 4 * n).buffer);
+  }
+
+  add(words: Uint8Array): void {
+    const part = this.part;
+    const w = this.view(words);
+    for (let i = 0; i < part.length; i++) part[i] = (part[i] + w[i]) | 0;
+  }
+
+  subtract(words: Uint8Array): void {
+    const part = this.part;
+    const w = this.view(words);
+    for (let i = 0; i < part.length; i++) part[i] = (part[i] - w[i]) | 0;
+  }
+
+  store(): void {}
+}
+
+/** The chunk in the SIMD module's memory (a class, not closures: one is opened per 64 KiB of every mask). */
+class SimdChunk implements WordChunk {
+  private readonly bytes: number;
+  private readonly lanes: number;
+
+  constructor(
+    private readonly part: Int32Array,
+    private readonly k: Kernel,
+  ) {
+    checkPart(part);
+    this.bytes = 4 * part.length;
+    this.lanes = (this.bytes + 15) & ~15; // whole lanes; the padding words are never stored back
+    k.words.set(part, 0);
+  }
+
+  private load(words: Uint8Array): void {
+    checkOperand(this.part, words);
+    this.k.bytes.set(words.length === this.bytes ? words : words.subarray(0, this.bytes), OPERAND);
+  }
+
+  add(words: Uint8Array): void {
+    this.load(words);
+    this.k.add(0, OPERAND, this.lanes);
+  }
+
+  subtract(words: Uint8Array): void {
+    this.load(words);
+    this.k.sub(0, OPERAND, this.lanes);
+  }
+
+  store(): void {
+    this.part.set(this.k.words.subarray(0, this.part.length));
+  }
+}
+
+/** The plain-loop chunk over `part`, whatever the platform (tests compare it with `wordChunk`). */
 export function portableWordChunk(part: Int32Array): WordChunk {
-  const check = checked(part);
-  const view = (words: Uint8Array) =>
-    words.byteOffset % 4 === 0 ? new Int32Array(words.buffer, words.byteOffset, part.length) : new Int32Array(words.slice(0, 4 * part.length).buffer);
-  return {
-    add(words) {
-      check(words);
-      const w = view(words);
-      for (let i = 0; i < part.length; i++) part[i] = (part[i] + w[i]) | 0;
-    },
-    subtract(words) {
-      check(words);
-      const w = view(words);
-      for (let i = 0; i < part.length; i++) part[i] = (part[i] - w[i]) | 0;
-    },
-    store() {},
-  };
+  return new PortableChunk(part);
 }
 
 /** Opens `part` (at most CHUNK_WORDS words) for summing. Only one chunk may be open at a time. */
 export function wordChunk(part: Int32Array): WordChunk {
-  if (kernel === null) return portableWordChunk(part);
-  const check = checked(part);
-  const bytes = 4 * part.length;
-  kernel.words.set(part, 0);
-  const rounded = (bytes + 15) & ~15; // whole lanes; the padding words are never stored back
-  const run = (op: Kernel['add'], words: Uint8Array) => {
-    check(words);
-    kernel.bytes.set(words.length === bytes ? words : words.subarray(0, bytes), OPERAND);
-    op(0, OPERAND, rounded);
-  };
-  return {
-    add: (words) => run(kernel.add, words),
-    subtract: (words) => run(kernel.sub, words),
-    store: () => part.set(kernel.words.subarray(0, part.length)),
-  };
+  return kernel === null ? new PortableChunk(part) : new SimdChunk(part, kernel);
 }
