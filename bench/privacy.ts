@@ -6,16 +6,20 @@
  *     This process holds only the coordinator (GrpcGrid + runFederation); the plants are gRPC
  *     clients split over two child processes (bench/support/privacy-plants.ts, one per core of the
  *     2-core bench machine), the same for both arms. Plants in one host still run one after another,
- *     so with more plants than cores plant work is partly serialised, which a deployment (one
- *     machine per plant) never does: the ratio, not the absolute time, carries over. A round is: send the global model, local
- *     training (1 epoch, 64 rows), gather the updates — in the clear, or through the four SecAgg
- *     stages — and aggregate. Bytes are message payloads (float64 arrays at 8 B, opaque bytes, JSON
- *     config) counted at the Grid, both directions; gRPC/HTTP2 framing is not included.
- * (2) DP-FedAvg on a simulated 3-plant scenario: held-out RMSE after 20 rounds against the
- *     client-level ε spent (RDP accountant, δ = 1e-5), for several noise multipliers.
+ *     so with more plants than cores plant work is serialised, which a deployment (one machine per
+ *     plant) never does. A round is: send the global model, local training (1 epoch, 64 rows),
+ *     gather the updates — in the clear, or through the SecAgg stages (in steady state three
+ *     exchanges: share keys with the model, masked input, unmasking with the next round's keys) —
+ *     and aggregate. The two arms alternate round by round on the same plants, so both see the
+ *     same machine load; the first round of each is a warm-up. Bytes are message payloads (float64
+ *     arrays at 8 B, opaque bytes, JSON config) counted at the Grid, both directions; gRPC/HTTP2
+ *     framing is not included.
+ * (2) Accuracy on a simulated 3-plant federation: SecAgg+ against plain FedAvg (equal to quantization
+ *     error), and DP-FedAvg's held-out RMSE against the client-level ε of the run (`federatedAccuracy`,
+ *     the same table `crucible audit` prints).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,10 +28,8 @@ import type { PlantReply, TaskMessage } from '../src/federation/messages.js';
 import { createPlant } from '../src/federation/plant.js';
 import { runFederation, type FederationOptions } from '../src/federation/run.js';
 import { fedAvg } from '../src/federation/strategies/fed-avg.js';
-import { linearFederation } from '../src/federation/test-support.js';
 import { Mlp } from '../src/nn/mlp.js';
-import { RdpAccountant } from '../src/privacy/dp/accountant.js';
-import { dpFedAvg } from '../src/privacy/dp/dpFedAvg.js';
+import { federatedAccuracy, formatAccuracyReport } from '../src/privacy/audit/federatedAccuracy.js';
 import { secureFitCollector } from '../src/privacy/secagg/fitCollector.js';
 import { defaultDegree } from '../src/privacy/secagg/graph.js';
 import { secureAggregationPlant } from '../src/privacy/secagg/plantMiddleware.js';
@@ -41,7 +43,7 @@ import { startLoopback, type Loopback } from '../src/transport/test-support/loop
 import type { PlantHostSpec } from './support/privacy-plants.js';
 
 const WIDTHS = [16, 256, 256, 128, 1]; // 103,169 parameters
-const ROUNDS = 5;
+const ROUNDS = 9;
 
 /** Wraps a grid and counts the payload bytes of every task sent and reply received. */
 function countingGrid(inner: Grid): { grid: Grid; bytes: () => number; reset: () => void } {
@@ -76,6 +78,12 @@ function countingGrid(inner: Grid): { grid: Grid; bytes: () => number; reset: ()
     },
   };
   return { grid, bytes: () => total, reset: () => (total = 0) };
+}
+
+/** plain ms | SecAgg+ ms | time × | paired × (range) */
+function row(c: CaseResult): string {
+  const range = `(${c.pairedRange[0].toFixed(2)}–${c.pairedRange[1].toFixed(2)})`;
+  return `${c.plainMs.toFixed(0).padStart(8)} | ${c.secureMs.toFixed(0).padStart(10)} | ${(c.secureMs / c.plainMs).toFixed(2).padStart(5)}× | ${(c.pairedRatio.toFixed(2) + '×').padStart(6)} ${range.padEnd(11)}`;
 }
 
 function median(values: number[]): number {
@@ -128,8 +136,8 @@ function protocolBreakdown(plants: number, length: number): { plantMs: number; c
   return { plantMs: Math.max(...plantMs.values()), coordinatorMs };
 }
 
-/** The same round on the in-memory grid: no transport cost, plants still serialised in this process. */
-async function inMemoryCost(plants: number): Promise<{ plainMs: number; secureMs: number }> {
+/** The same rounds on the in-memory grid: no transport cost, plants still serialised in this process. */
+async function inMemoryCost(plants: number): Promise<CaseResult> {
   const grid = new InMemoryGrid();
   const model = () => new Mlp({ widths: WIDTHS, seed: 1 });
   const rng = new Rng(plants);
@@ -138,19 +146,65 @@ async function inMemoryCost(plants: number): Promise<{ plainMs: number; secureMs
     const y = new Tensor(64, 1, rng.fillNormal(new Float64Array(64)));
     grid.connect(createPlant({ plantId: `plant-${p}`, data: { x, y }, validationFraction: 0, model, middleware: [secureAggregationPlant({ requireSecureAggregation: false })] }));
   }
-  const options: FederationOptions = {
-    runId: `mem-${plants}`, rounds: ROUNDS, seed: 1, initialParameters: model().parameters.get(),
+  return interleavedRounds(grid, roundOptions(`mem-${plants}`, plants, model, ROUNDS), () => 0, () => processCpuMs(process.pid));
+}
+
+/** The federation options of both arms of a case. */
+function roundOptions(runId: string, plants: number, model: () => Mlp, rounds: number): FederationOptions {
+  return {
+    runId, rounds, seed: 1, initialParameters: model().parameters.get(),
     training: { epochs: 1, batchSize: 32, learningRate: 0.01, optimizer: 'sgd' },
     minPlants: plants, timeouts: { waitForPlantsMs: 30_000, fitMs: 120_000, evaluateMs: 60_000 }, evaluateEvery: 0,
   };
-  const measure = async (collect?: FederationOptions['collectFit']) => {
-    const times: number[] = [];
-    for await (const r of runFederation(grid, fedAvg(), { ...options, runId: `${options.runId}-${collect ? 's' : 'p'}`, collectFit: collect })) times.push(r.durationMs);
-    return median(times.slice(1));
+}
+
+/** Medians of both arms over the counted rounds (all but the first), and the median of the per-round ratios. */
+interface CaseResult {
+  readonly plainMs: number;
+  readonly secureMs: number;
+  /** Median over rounds of (SecAgg+ round r) / (plaintext round r), the two run back to back. */
+  readonly pairedRatio: number;
+  readonly pairedRange: readonly [number, number];
+  readonly plainBytes: number;
+  readonly secureBytes: number;
+  /** Total CPU of every process of the case (coordinator and plant hosts), SecAgg+ over plaintext, summed over the counted rounds. */
+  readonly cpuRatio: number;
+}
+
+/**
+ * Runs the two arms round by round in turn (plain, SecAgg+, plain, …) on the same grid and plants,
+ * so both see the same load on this shared machine; round 1 of each warms up and is not counted.
+ * `takeBytes` returns (and resets) the payload bytes counted since it was last called.
+ */
+async function interleavedRounds(grid: Grid, options: FederationOptions, takeBytes: () => number, cpuMs: () => number): Promise<CaseResult> {
+  const arm = (collect?: FederationOptions['collectFit']) => ({
+    rounds: runFederation(grid, fedAvg(), { ...options, runId: `${options.runId}-${collect ? 's' : 'p'}`, collectFit: collect })[Symbol.asyncIterator](),
+    times: [] as number[],
+    bytes: [] as number[],
+    cpu: 0,
+  });
+  const plain = arm();
+  const secure = arm(secureFitCollector({ clipRange: 1, exampleCap: 64 }));
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const a of [plain, secure]) {
+      takeBytes();
+      const cpuBefore = cpuMs();
+      const next = await a.rounds.next();
+      if (next.done === true) throw new Error(`bench: federation ended before round ${round}`);
+      if (round > 1) {
+        a.times.push(next.value.durationMs);
+        a.bytes.push(takeBytes());
+        a.cpu += cpuMs() - cpuBefore;
+      }
+    }
+  }
+  for (const a of [plain, secure]) await a.rounds.return?.(undefined);
+  const ratios = secure.times.map((t, i) => t / plain.times[i]);
+  return {
+    plainMs: median(plain.times), secureMs: median(secure.times),
+    pairedRatio: median(ratios), pairedRange: [Math.min(...ratios), Math.max(...ratios)],
+    plainBytes: median(plain.bytes), secureBytes: median(secure.bytes), cpuRatio: secure.cpu / plain.cpu,
   };
-  const plainMs = await measure();
-  const secureMs = await measure(secureFitCollector({ clipRange: 1, exampleCap: 64 }));
-  return { plainMs, secureMs };
 }
 
 /** Child processes hosting the plants of a gRPC case: one per core of this 2-core machine. */
@@ -164,7 +218,7 @@ function hostedPlants(plants: number): string[][] {
 }
 
 /** Starts the plant host processes for `lb`'s grid; resolves to a function that stops them. */
-function spawnPlantHosts(lb: Loopback, plants: number, dir: string): () => Promise<void> {
+function spawnPlantHosts(lb: Loopback, plants: number, dir: string): { pids: number[]; stop: () => Promise<void> } {
   const helper = fileURLToPath(new URL('./support/privacy-plants.ts', import.meta.url));
   const children: ChildProcess[] = hostedPlants(plants).map((group, h) => {
     const spec: PlantHostSpec = { plants, widths: WIDTHS, hosted: group.map((plantId) => ({ plantId, index: Number(plantId.slice('plant-'.length)), token: lb.enroll(plantId) })) };
@@ -172,7 +226,7 @@ function spawnPlantHosts(lb: Loopback, plants: number, dir: string): () => Promi
     writeFileSync(file, JSON.stringify(spec));
     return spawn(process.execPath, ['--import', import.meta.resolve('tsx'), helper, lb.address, file], { stdio: ['ignore', 'inherit', 'inherit'] });
   });
-  return async () => {
+  const stop = async () => {
     await Promise.all(
       children.map((child) => {
         if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -182,88 +236,73 @@ function spawnPlantHosts(lb: Loopback, plants: number, dir: string): () => Promi
       }),
     );
   };
+  return { pids: children.map((c) => c.pid!), stop };
 }
 
-async function secAggCost(plants: number): Promise<{ plainMs: number; secureMs: number; plainBytes: number; secureBytes: number; degree: number }> {
+/**
+ * CPU time (user + system, ms) a process has used so far: this process from node, the plant hosts
+ * from /proc (Linux; clock ticks of 10 ms). NaN where /proc is unavailable.
+ */
+function processCpuMs(pid: number): number {
+  if (pid === process.pid) {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  }
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command name): utime, stime.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS_PER_S = 100;
+
+async function secAggCost(plants: number): Promise<CaseResult> {
   const lb = await startLoopback();
   const dir = mkdtempSync(join(tmpdir(), 'crucible-privacy-bench-'));
   // The same plants, in the same child processes, answer plaintext rounds and SecAgg+ rounds.
-  const stopPlants = spawnPlantHosts(lb, plants, dir);
+  const hosts = spawnPlantHosts(lb, plants, dir);
   try {
-    const model = () => new Mlp({ widths: WIDTHS, seed: 1 });
     await lb.grid.waitForPlants(plants, { timeoutMs: 60_000 });
     const { grid, bytes, reset } = countingGrid(lb.grid);
-    const options: FederationOptions = {
-      runId: `bench-${plants}`, rounds: ROUNDS, seed: 1, initialParameters: model().parameters.get(),
-      training: { epochs: 1, batchSize: 32, learningRate: 0.01, optimizer: 'sgd' },
-      minPlants: plants, timeouts: { waitForPlantsMs: 30_000, fitMs: 120_000, evaluateMs: 60_000 }, evaluateEvery: 0,
+    const takeBytes = () => {
+      const n = bytes();
+      reset();
+      return n;
     };
-    const measure = async (collect?: FederationOptions['collectFit']) => {
-      const times: number[] = [];
-      const perRound: number[] = [];
-      for await (const r of runFederation(grid, fedAvg(), { ...options, runId: `${options.runId}-${collect ? 's' : 'p'}`, collectFit: collect })) {
-        times.push(r.durationMs);
-        perRound.push(bytes());
-        reset();
-      }
-      return { ms: median(times.slice(1).length > 0 ? times.slice(1) : times), bytes: median(perRound) };
-    };
-    const plain = await measure();
-    const secure = await measure(secureFitCollector({ clipRange: 1, exampleCap: 64 }));
-    return { plainMs: plain.ms, secureMs: secure.ms, plainBytes: plain.bytes, secureBytes: secure.bytes, degree: defaultDegree(plants) };
+    const cpuMs = () => [process.pid, ...hosts.pids].reduce((s, pid) => s + processCpuMs(pid), 0);
+    // More rounds where they are cheap: the median of the paired ratios needs them on a noisy machine.
+    const rounds = plants <= 10 ? 3 * ROUNDS : ROUNDS;
+    return await interleavedRounds(grid, roundOptions(`bench-${plants}`, plants, () => new Mlp({ widths: WIDTHS, seed: 1 }), rounds), takeBytes, cpuMs);
   } finally {
-    await stopPlants();
+    await hosts.stop();
     await lb.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function dpTradeoff(): Promise<{ z: number | null; epsilon: number; rmse: number }[]> {
-  const specs = [0, 1, 2].map((p) => ({ rows: 200, featureStd: [1, 1, 1], weights: [1, -0.5 + 0.1 * p, 0.3], bias: 0.2, noiseStd: 0.1 }));
-  const rounds = 20;
-  const rows: { z: number | null; epsilon: number; rmse: number }[] = [];
-  for (const z of [null, 0.5, 1, 2, 4]) {
-    const fed = linearFederation(specs, { seed: 5 });
-    const strategy = z === null ? fedAvg() : dpFedAvg(fedAvg(), { noiseMultiplier: z, clipping: { kind: 'fixed', clipNorm: 0.3 }, noise: (r) => new Rng(1000 + r) });
-    let rmse = Number.NaN;
-    for await (const r of runFederation(fed.grid, strategy, {
-      runId: 'dp-tradeoff', rounds, seed: 2, initialParameters: fed.initial,
-      training: { epochs: 1, batchSize: 20, learningRate: 0.05, optimizer: 'sgd' },
-      minPlants: 3, timeouts: { waitForPlantsMs: 1000, fitMs: 10_000, evaluateMs: 10_000 }, evaluateEvery: rounds,
-    })) rmse = r.evaluation?.weighted.rmse ?? rmse;
-    const epsilon = z === null ? Infinity : new RdpAccountant().compose({ noiseMultiplier: z, samplingRate: 1, steps: rounds }).epsilon(1e-5);
-    rows.push({ z, epsilon, rmse });
-  }
-  return rows;
-}
-
 export async function run(): Promise<void> {
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; model ${WIDTHS.join('→')} (${new Mlp({ widths: WIDTHS }).parameters.count} parameters); median of rounds 2–${ROUNDS}; load average ${loadavg()[0].toFixed(1)} (timings are only comparable at low load)`);
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; model ${WIDTHS.join('→')} (${new Mlp({ widths: WIDTHS }).parameters.count} parameters); load average ${loadavg()[0].toFixed(1)} (timings are only comparable at low load)`);
   console.log('\n(1) one federated round over gRPC on 127.0.0.1: plaintext FedAvg vs SecAgg+');
   console.log(`hosting: coordinator alone in this process (pid ${process.pid}); plants as gRPC clients (one channel each) in ${PLANT_HOSTS} child processes, the same plants and processes for both arms:`);
   for (const plants of [10, 50]) console.log(`  ${plants} plants: ${hostedPlants(plants).map((g, h) => `host ${h + 1} = ${g[0]}…${g[g.length - 1]} (${g.length})`).join(', ')}`);
-  console.log('plants | degree k | plain ms | SecAgg+ ms | time ×  | plain MB | SecAgg+ MB | bytes ×');
+  console.log('plants | degree k | plain ms | SecAgg+ ms | time × | paired × (range)   | CPU × | plain MB | SecAgg+ MB | bytes × | load');
   for (const plants of [10, 50]) {
     const c = await secAggCost(plants);
-    console.log(
-      `${String(plants).padStart(6)} | ${String(c.degree).padStart(8)} | ${c.plainMs.toFixed(0).padStart(8)} | ${c.secureMs.toFixed(0).padStart(10)} | ${(c.secureMs / c.plainMs).toFixed(2).padStart(6)}× | ${(c.plainBytes / 1e6).toFixed(2).padStart(8)} | ${(c.secureBytes / 1e6).toFixed(2).padStart(10)} | ${(c.secureBytes / c.plainBytes).toFixed(2)}×`,
-    );
+    console.log(`${String(plants).padStart(6)} | ${String(defaultDegree(plants)).padStart(8)} | ${row(c)} | ${c.cpuRatio.toFixed(2).padStart(4)}× | ${(c.plainBytes / 1e6).toFixed(2).padStart(8)} | ${(c.secureBytes / 1e6).toFixed(2).padStart(10)} | ${(c.secureBytes / c.plainBytes).toFixed(2).padStart(6)}× | ${loadavg()[0].toFixed(1)}`);
   }
-  console.log('goals at 10 plants: time ≤ 1.3×, bytes ≤ 1.2×');
-  console.log('\n(1b) the same round on the in-memory grid (no transport), and the SecAgg+ work per party');
-  console.log('plants | plain ms | SecAgg+ ms | time × | slowest plant SecAgg ms | coordinator SecAgg ms');
+  console.log(`goals at 10 plants: time ≤ 1.3×, bytes ≤ 1.2×  (time × = ratio of the medians; paired × = median of per-round ratios, the arms run back to back; CPU × = CPU of coordinator and plant hosts over the counted rounds; rounds 2–${3 * ROUNDS} at 10 plants, 2–${ROUNDS} at 50)`);
+  console.log('\n(1b) the same rounds on the in-memory grid (no transport), and the SecAgg+ work per party');
+  console.log('plants | plain ms | SecAgg+ ms | time × | paired × (range)   | CPU × | slowest plant SecAgg ms | coordinator SecAgg ms');
   protocolBreakdown(5, 1000); // warm up the JIT before timing parties
   for (const plants of [10, 50]) {
     const m = await inMemoryCost(plants);
     const b = protocolBreakdown(plants, new Mlp({ widths: WIDTHS }).parameters.count);
-    console.log(
-      `${String(plants).padStart(6)} | ${m.plainMs.toFixed(0).padStart(8)} | ${m.secureMs.toFixed(0).padStart(10)} | ${(m.secureMs / m.plainMs).toFixed(2).padStart(5)}× | ${b.plantMs.toFixed(0).padStart(23)} | ${b.coordinatorMs.toFixed(0).padStart(21)}`,
-    );
+    console.log(`${String(plants).padStart(6)} | ${row(m)} | ${m.cpuRatio.toFixed(2).padStart(4)}× | ${b.plantMs.toFixed(1).padStart(23)} | ${b.coordinatorMs.toFixed(1).padStart(21)}`);
   }
-  console.log('In a deployment plants mask in parallel: SecAgg+ adds about one plant\'s work plus the coordinator\'s to a round, and three extra message exchanges.');
-  console.log('\n(2) DP-FedAvg, 3 simulated plants, 20 rounds, clip 0.3: accuracy vs client-level ε (δ = 1e-5)');
-  console.log('noise z | ε        | held-out RMSE');
-  for (const r of await dpTradeoff()) {
-    console.log(`${(r.z === null ? 'none' : String(r.z)).padStart(7)} | ${(Number.isFinite(r.epsilon) ? r.epsilon.toFixed(2) : '∞').padEnd(8)} | ${r.rmse.toFixed(4)}`);
-  }
+  console.log('In a deployment plants mask in parallel: SecAgg+ adds about one plant\'s work plus the coordinator\'s to a round, and two extra message exchanges (the keys of a round are advertised at the end of the previous one).');
+  console.log('\n(2) accuracy under SecAgg+ and DP-FedAvg on a simulated 3-plant federation (the table of `crucible audit`)\n');
+  console.log(formatAccuracyReport(await federatedAccuracy()));
 }

@@ -28,9 +28,13 @@ export { clipUpdates, type ClipUpdatesOptions } from './dp/clipUpdates.js';
 export { dpFedAvg, type DpFedAvgOptions, type ClippingOptions } from './dp/dpFedAvg.js';
 export { distributedDpPlant, distributedDpCodec, distributedDpEvent, type DistributedDpOptions } from './dp/distributedDp.js';
 export { accounted } from './dp/accounted.js';
+export { dpFromTask, type DpFromTaskOptions } from './dp/dpFromTask.js';
+export { privateStrategy, type DifferentialPrivacySpec, type PrivateStrategy, type PrivateStrategyContext } from './dp/privateStrategy.js';
 export { trainDpSgd, type DpSgdOptions, type DpSgdOutcome } from './dp/dpSgd.js';
 export { dpSgdPlant, type DpSgdPlantOptions } from './dp/dpSgdPlant.js';
 // audit
 export { runPrivacyAudit, formatAuditReport, type AuditOptions, type AuditReport, type InversionRow, type MembershipRow } from './audit/audit.js';
 export { firstLayerCandidates, recoverTarget, reconstructionError, type ReconstructionScore } from './audit/gradientInversion.js';
+export { matchGradients, oneStepUpdate, type GradientMatch, type GradientMatchingOptions } from './audit/gradientMatching.js';
+export { federatedAccuracy, formatAccuracyReport, type AccuracyOptions, type AccuracyReport, type AccuracyRow } from './audit/federatedAccuracy.js';
 export { lossThresholdAttack, perRecordLoss, areaUnderCurve, membershipAdvantage } from './audit/membershipInference.js';

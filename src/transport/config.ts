@@ -102,6 +102,42 @@ export const secureAggregationConfigSchema = z
   .default({ enabled: false, variant: 'secagg+', updateClipRange: 10, exampleCap: 100_000, statisticsClipRange: { featureSum: 1e6, featureSumSq: 1e9, targetSum: 1e6, targetSumSq: 1e9 } });
 export type SecureAggregationConfig = z.infer<typeof secureAggregationConfigSchema>;
 
+const privacyBudgetSchema = z.strictObject({ epsilon: z.number().positive(), delta: z.number().gt(0).lt(1) });
+
+/**
+ * `differentialPrivacy` of `federation.yaml` (optional): client-level DP for the whole run, with
+ * every round in the store's privacy ledger and the run stopped (BUDGET_EXHAUSTED, last checkpoint
+ * kept) before a round would exceed `budget`. `central`: DP-FedAvg, plants clip and the coordinator
+ * adds Gaussian noise to the sum; `distributed`: plants add discrete Gaussian noise under secure
+ * aggregation (see docs/privacy.md and `src/privacy/dp/privateStrategy.ts`).
+ */
+export const differentialPrivacyConfigSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('central'),
+    noiseMultiplier: z.number().positive(),
+    clipping: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('fixed'), clipNorm: z.number().positive() }),
+      z.strictObject({
+        kind: z.literal('adaptive'),
+        initialClipNorm: z.number().positive(),
+        targetQuantile: z.number().gt(0).lt(1).optional(),
+        learningRate: z.number().positive().optional(),
+        countNoiseStdDev: z.number().positive().optional(),
+      }),
+    ]),
+    budget: privacyBudgetSchema,
+  }),
+  z.strictObject({
+    kind: z.literal('distributed'),
+    clipNorm: z.number().positive(),
+    granularity: z.number().positive().refine((g) => 2 ** Math.round(Math.log2(g)) === g, 'expected a power of two (e.g. 0.000244140625 = 2^-12)'),
+    localNoiseStdDev: z.number().min(0.5),
+    minimumPlants: int(2),
+    budget: privacyBudgetSchema,
+  }),
+]);
+export type DifferentialPrivacyConfig = z.infer<typeof differentialPrivacyConfigSchema>;
+
 /** `federation.yaml`. */
 export const coordinatorConfigSchema = z
   .object({
@@ -142,10 +178,17 @@ export const coordinatorConfigSchema = z
     secureAggregation: secureAggregationConfigSchema,
     /** Watch the plants for drift after the run and retrain from the deployed model (src/drift/config.ts). */
     drift: coordinatorDriftConfigSchema.optional(),
+    differentialPrivacy: differentialPrivacyConfigSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
     const individual: readonly string[] = strategiesNeedingIndividualUpdates;
+    if (config.differentialPrivacy !== undefined && individual.includes(config.strategy.kind)) {
+      ctx.addIssue({ code: 'custom', path: ['strategy', 'kind'], message: `'${config.strategy.kind}' aggregates individual updates; differential privacy noises their sum: use fedavg, fedprox, fedadam, fedyogi or fedadagrad` });
+    }
+    if (config.differentialPrivacy?.kind === 'distributed' && !config.secureAggregation.enabled) {
+      ctx.addIssue({ code: 'custom', path: ['differentialPrivacy', 'kind'], message: "'distributed' has the plants add the noise, which only hides their updates under secure aggregation: set secureAggregation.enabled: true, or use kind: central" });
+    }
     if (config.secureAggregation.enabled && individual.includes(config.strategy.kind)) {
       ctx.addIssue({
         code: 'custom',

@@ -14,7 +14,9 @@ import { runFederation } from '../federation/run.js';
 import type { Strategy } from '../federation/strategy.js';
 import { fedAdagrad, fedAdam, fedAvg, fedProx, fedYogi, krum, median, personalized, scaffold, trimmedMean } from '../federation/strategies/index.js';
 import { buildModel, modelShapeOf } from '../hybrid/model-spec.js';
-import { CrucibleError } from '../errors.js';
+import { CrucibleError, isCrucibleError } from '../errors.js';
+import { storePrivacyLedger } from '../privacy/dp/ledger.js';
+import { privateStrategy } from '../privacy/dp/privateStrategy.js';
 import { SqliteRoundStore } from '../store/roundStore.js';
 import { CrucibleStore } from '../store/store.js';
 import { readTlsPems, relativeTo, strategiesNeedingIndividualUpdates, type CoordinatorConfig, type StrategyConfig } from './config.js';
@@ -122,6 +124,12 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
   if (shape === undefined) throw new CrucibleError('CONFIG_INVALID', `${options.configPath ?? 'federation config'}: model: the coordinator cannot size a '${config.model.kind}' model without its input and output widths`, { key: 'model' });
   const model = buildModel(config.model, shape);
   let strategy = strategyFromConfig(config.strategy);
+  // Differential privacy wraps the aggregation; its ledger lives in the run's store, so a restarted
+  // coordinator resumes with the budget already spent.
+  const dp = config.differentialPrivacy === undefined ? undefined : privateStrategy(strategy, config.differentialPrivacy, {
+    ledger: storePrivacyLedger(store, config.runId), dimension: model.parameters.count, plants: config.plantsPerRound ?? config.minPlants,
+  });
+  if (dp !== undefined) strategy = dp.strategy;
   if (config.personalizationSteps > 0) {
     strategy = personalized(strategy, { fineTuneSteps: config.personalizationSteps, learningRate: config.training.learningRate, batchSize: config.training.batchSize });
   }
@@ -140,7 +148,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
     store: new SqliteRoundStore(store, { runConfig: config }),
     onEvent: options.onEvent,
     signal: options.signal,
-    ...(config.secureAggregation.enabled ? secureAggregationCoordinator(config.secureAggregation) : {}),
+    ...(config.secureAggregation.enabled ? secureAggregationCoordinator(config.secureAggregation, dp && { updateCodec: dp.updateCodec, minimumPlants: config.differentialPrivacy?.kind === 'distributed' ? config.differentialPrivacy.minimumPlants : undefined }) : {}),
   };
   async function* rounds(): AsyncGenerator<RoundResult, void, undefined> {
     try {
@@ -159,7 +167,8 @@ export async function startCoordinator(config: CoordinatorConfig, options: Start
       yield* runFederation(grid as Grid, strategy, federationOptions);
       store.setRunStatus(config.runId, 'completed');
     } catch (e) {
-      store.setRunStatus(config.runId, 'failed');
+      // A spent privacy budget ends the run as planned (the last checkpoint stands); the error reports it.
+      store.setRunStatus(config.runId, isCrucibleError(e, 'BUDGET_EXHAUSTED') ? 'completed' : 'failed');
       throw e;
     }
   }

@@ -20,6 +20,7 @@ import type { Model } from '../nn/mlp.js';
 import { classifierPlantOptions } from '../classify/plant.js';
 import { linearPlants } from '../federation/synthetic.js';
 import { buildModel, plantMiddlewareFor } from '../hybrid/model-spec.js';
+import { dpFromTask } from '../privacy/dp/dpFromTask.js';
 import { secureAggregationPlant } from '../privacy/secagg/plantMiddleware.js';
 import { Tensor } from '../tensor/tensor.js';
 import { perCoordinateStatistics } from './secureAggregation.js';
@@ -108,6 +109,8 @@ export async function startPlant(config: PlantConfig, options: StartPlantOptions
     middleware: [
       secureAggregationPlant({ requireSecureAggregation: config.secureAggregation.required, protectedKinds: ['fit', 'statistics', 'class-counts'] }),
       perCoordinateStatistics(),
+      // Clips (and, for distributed DP, noises) the update when the round's task asks for it.
+      dpFromTask(),
       ...(options.middleware ?? []),
       ...plantMiddlewareFor(model),
     ],

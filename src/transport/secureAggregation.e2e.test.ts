@@ -10,8 +10,8 @@ import { isCrucibleError } from '../errors.js';
 import { CrucibleStore } from '../store/store.js';
 import { coordinatorConfigSchema, parseConfig, plantConfigSchema } from './config.js';
 import { startCoordinator } from './coordinatorRuntime.js';
-import { issuePlantToken } from './credentials.js';
 import { startPlant, type RunningPlant } from './plantRuntime.js';
+import { enrolledStore } from './test-support/enrolledStore.js';
 import { freePort, spawnCli, type CliProcess } from './test-support/processes.js';
 
 /**
@@ -49,15 +49,7 @@ function plantConfig(id: string, port: number, required: boolean): Record<string
 }
 
 /** Enrols the plants in a fresh store in `dir` and writes their token files. */
-function enrol(dir: string): void {
-  const store = CrucibleStore.open(join(dir, 'crucible.db'));
-  for (const id of plantIds) {
-    const { token, tokenHash } = issuePlantToken(id);
-    store.plants.enroll(id, { tokenHash });
-    writeFileSync(join(dir, `${id}.token`), token);
-  }
-  store.close();
-}
+const enrol = (dir: string): void => enrolledStore(dir, plantIds);
 
 /** The same federation with secure aggregation off, in this process over gRPC loopback. */
 async function plaintextReference(dir: string): Promise<{ last: RoundResult; scaling: FeatureScaling }> {

@@ -34,11 +34,40 @@ export function secureAggregationSettings(config: SecureAggregationConfig, plant
   return { variant: config.variant, degree: config.variant === 'secagg' ? undefined : degree, threshold, minimumPlants: config.minimumPlants };
 }
 
-/** `collectFit` and `summation` for `runFederation` from an enabled `secureAggregation` section. */
-export function secureAggregationCoordinator(config: SecureAggregationConfig): { collectFit: FitCollector; summation: Summation } {
+/** How differential privacy shapes a run's secure aggregation (see `privateStrategy`). */
+export interface SecureAggregationPrivacy {
+  /** The codec of `update` (distributed DP: scale 1/γ and a range for clip + noise). */
+  readonly updateCodec?: { readonly clipRange: number; readonly scale: number };
+  /** Fewest plants whose sum may be released, at least (distributed DP counts only their noise). */
+  readonly minimumPlants?: number;
+}
+
+/**
+ * `collectFit` and `summation` for `runFederation` from an enabled `secureAggregation` section. With
+ * differential privacy (`privacy` given) updates are summed with uniform weights (no example cap),
+ * so one plant changes the sum by at most the clip norm.
+ */
+export function secureAggregationCoordinator(config: SecureAggregationConfig, privacy?: SecureAggregationPrivacy): { collectFit: FitCollector; summation: Summation } {
+  // One collector per cohort size, kept across rounds: plants advertise the next round's keys at the
+  // end of each round, which saves the next round its key-advertising exchange.
+  const collectors = new Map<number, FitCollector>();
+  const fitOptions = (n: number): SecureSummationOptions => {
+    const settings = secureAggregationSettings(config, n);
+    const minimumPlants = Math.max(settings.minimumPlants ?? 0, privacy?.minimumPlants ?? 0) || undefined;
+    if (privacy === undefined) return { clipRange: config.updateClipRange, exampleCap: config.exampleCap, ...settings };
+    const codec = privacy.updateCodec;
+    return { ...settings, minimumPlants, clipRange: codec?.clipRange ?? config.updateClipRange, scale: codec === undefined ? undefined : { update: codec.scale } };
+  };
   return {
-    collectFit: (input) =>
-      secureFitCollector({ clipRange: config.updateClipRange, exampleCap: config.exampleCap, ...secureAggregationSettings(config, input.plantIds.length) })(input),
+    collectFit: (input) => {
+      const n = input.plantIds.length;
+      let collect = collectors.get(n);
+      if (collect === undefined) {
+        collect = secureFitCollector(fitOptions(n));
+        collectors.set(n, collect);
+      }
+      return collect(input);
+    },
     summation: { sum: (grid, plantIds, task, options) => refinedStatistics(config, grid, plantIds, task, options) },
   };
 }
@@ -51,7 +80,7 @@ const pairs = [['featureSum', 'featureSumSq'], ['targetSum', 'targetSumSq']] as 
 /** The two-pass secure sum of feature statistics (see the file comment). */
 async function refinedStatistics(config: SecureAggregationConfig, grid: Grid, plantIds: readonly string[], task: TaskMessage, options: SendOptions): Promise<SumOutcome> {
   const settings = secureAggregationSettings(config, plantIds.length);
-  const coarse = await secureSummation({ clipRange: config.statisticsClipRange, ...settings }).sum(grid, plantIds, task, options);
+  const coarse = await secureSummation({ clipRange: config.statisticsClipRange, ...settings, advertiseNext: false }).sum(grid, plantIds, task, options);
   if (task.kind !== 'statistics') return coarse;
   const clipRange: Record<string, number> = {};
   for (const [sum, sumSq] of pairs) {
@@ -66,7 +95,7 @@ async function refinedStatistics(config: SecureAggregationConfig, grid: Grid, pl
       clipRange[`${sum}${SEPARATOR}${i}`] = 2 * Math.sqrt(coarse.count * bound) + 1e-12;
     });
   }
-  const fine = await secureSummation({ clipRange, ...settings }).sum(grid, plantIds, { ...task, config: { ...task.config, [PER_COORDINATE]: true } }, options);
+  const fine = await secureSummation({ clipRange, ...settings, advertiseNext: false }).sum(grid, plantIds, { ...task, config: { ...task.config, [PER_COORDINATE]: true } }, options);
   const sums: Record<string, Float64Array> = {};
   for (const [name, v] of Object.entries(fine.sums)) {
     const [array, index] = name.split(SEPARATOR);

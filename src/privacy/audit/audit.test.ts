@@ -12,6 +12,11 @@ test('the audit shows both attacks succeeding on plain FedAvg, inversion defeate
   assert.equal(dp.length, 3);
   for (const row of dp) assert.ok(row.reconstructionError > 0.3, `${row.defence} at ε=${row.epsilon}: error ${row.reconstructionError}`);
 
+  const [gPlain, gSecAgg, ...gDp] = report.matching;
+  assert.ok(gPlain.succeeded && gPlain.reconstructionError < 1e-4, `DLG on a plain two-record update: error ${gPlain.reconstructionError}`);
+  for (const row of [gSecAgg, ...gDp]) assert.ok(!row.succeeded && row.reconstructionError > 0.1, `DLG under ${row.defence}: error ${row.reconstructionError}`);
+  assert.equal(gDp.length, 3);
+
   const [mPlain, mSecAgg, ...mDp] = report.membership;
   assert.ok(mPlain.auc > 0.9, `plain membership AUC ${mPlain.auc}`);
   assert.equal(mSecAgg.auc, mPlain.auc, 'SecAgg does not change the released model');

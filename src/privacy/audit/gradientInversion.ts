@@ -9,8 +9,8 @@
  * Deep Learning via Additively Homomorphic Encryption", 2017; the analytic core of R-GAP, Zhu &
  * Blaschko, ICLR 2021). With a linear output and MSE, the target follows from the output bias:
  * Δb_out = −η·2(ŷ − y), so y = ŷ(x) + Δb_out/(2η). This is what DLG (Zhu et al., NeurIPS 2019) finds
- * by optimisation; the closed form needs no second derivatives, which Crucible's autodiff does not
- * have (no double backward), and is exact where it applies.
+ * by optimisation (`gradientMatching.ts`, which also handles several records); the closed form is
+ * exact where it applies.
  *
  * On an update that mixes several records (a batch, several steps, or a SUM of plants under secure
  * aggregation) each unit yields a weighted mixture of the records instead — the attack degrades,

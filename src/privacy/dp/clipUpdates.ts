@@ -11,6 +11,7 @@
  * @example
  * createPlant({ plantId, data, model, middleware: [secureAggregationPlant(), clipUpdates({ clipNorm: 1 })] });
  */
+import type { PlantReply } from '../../federation/messages.js';
 import type { PlantMiddleware } from '../../federation/plant.js';
 import { clipToNorm } from './clip.js';
 
@@ -22,10 +23,16 @@ export interface ClipUpdatesOptions {
 export function clipUpdates(options: ClipUpdatesOptions): PlantMiddleware {
   return (next) => async (task) => {
     const reply = await next(task);
-    if (task.kind !== 'fit' || !reply.ok || reply.arrays.update === undefined) return reply;
+    if (task.kind !== 'fit') return reply;
     const fromTask = task.config.dpClipNorm;
-    const clipNorm = typeof fromTask === 'number' ? fromTask : options.clipNorm;
-    const { clipped, wasClipped } = clipToNorm(reply.arrays.update, clipNorm);
-    return { ...reply, arrays: { ...reply.arrays, update: clipped, unclipped: new Float64Array([wasClipped ? 0 : 1]) } };
+    return clippedReply(reply, typeof fromTask === 'number' ? fromTask : options.clipNorm);
   };
+}
+
+/** A fit reply with its `update` clipped to `clipNorm` and the `unclipped` bit added (failures pass through). */
+export function clippedReply(reply: PlantReply, clipNorm: number): PlantReply {
+  if (!reply.ok || reply.arrays.update === undefined) return reply;
+  if (!(clipNorm > 0) || !Number.isFinite(clipNorm)) throw new RangeError(`plant ${reply.plantId}: clip norm must be a positive number, got ${clipNorm}`);
+  const { clipped, wasClipped } = clipToNorm(reply.arrays.update, clipNorm);
+  return { ...reply, arrays: { ...reply.arrays, update: clipped, unclipped: new Float64Array([wasClipped ? 0 : 1]) } };
 }

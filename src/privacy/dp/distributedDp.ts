@@ -7,7 +7,8 @@
  * carries the noise of all contributing plants, N_Z-like with variance n·σ².
  *
  * Modular arithmetic is accounted for by construction: `distributedDpCodec` sizes the fixed-point
- * range as C + γ + 8σγ per coordinate (noise beyond 8σ has probability < 1e-15 per coordinate) and
+ * range as C + γ + 8σγ per coordinate (noise beyond 8σ has probability ≤ 2e^−32 ≈ 2.5e-14 per
+ * coordinate, the discrete Gaussian being sub-Gaussian; such a coordinate would be clipped) and
  * the SecAgg bit budget then refuses settings where n plants could wrap around 2^32 — rather than
  * Kairouz et al.'s modular clipping with a randomized rotation, which needs far fewer bits but is
  * not implemented here.
@@ -22,6 +23,7 @@
  * middleware: [secureAggregationPlant(), distributedDpPlant(dp)]
  * secureFitCollector({ ...distributedDpCodec({ ...dp, plants: 10 }) })
  */
+import type { PlantReply } from '../../federation/messages.js';
 import type { PlantMiddleware } from '../../federation/plant.js';
 import { FixedPoint } from '../secagg/fixedPoint.js';
 import type { DistributedDiscreteGaussianEvent } from './accountant.js';
@@ -54,20 +56,26 @@ function check(options: DistributedDpOptions): void {
 export function distributedDpPlant(options: DistributedDpOptions & { uniform?: UniformSource }): PlantMiddleware {
   check(options);
   const uniform = options.uniform ?? new CryptoUniform();
-  const { clipNorm, granularity: g, localNoiseStdDev: sigma } = options;
   return (next) => async (task) => {
     const reply = await next(task);
-    if (task.kind !== 'fit' || !reply.ok || reply.arrays.update === undefined) return reply;
-    const { clipped } = clipToNorm(reply.arrays.update, clipNorm);
-    const noised = new Float64Array(clipped.length);
-    for (let i = 0; i < clipped.length; i++) {
-      const scaled = clipped[i] / g;
-      const floor = Math.floor(scaled);
-      const rounded = uniform.uniform() < scaled - floor ? floor + 1 : floor;
-      noised[i] = (rounded + sampleDiscreteGaussian(sigma, uniform)) * g;
-    }
-    return { ...reply, arrays: { ...reply.arrays, update: noised } };
+    return task.kind === 'fit' ? noisedReply(reply, options, uniform) : reply;
   };
+}
+
+/** A fit reply with its `update` clipped, put on the grid and noised as above (failures pass through). */
+export function noisedReply(reply: PlantReply, options: DistributedDpOptions, uniform: UniformSource): PlantReply {
+  if (!reply.ok || reply.arrays.update === undefined) return reply;
+  check(options);
+  const { clipNorm, granularity: g, localNoiseStdDev: sigma } = options;
+  const { clipped } = clipToNorm(reply.arrays.update, clipNorm);
+  const noised = new Float64Array(clipped.length);
+  for (let i = 0; i < clipped.length; i++) {
+    const scaled = clipped[i] / g;
+    const floor = Math.floor(scaled);
+    const rounded = uniform.uniform() < scaled - floor ? floor + 1 : floor;
+    noised[i] = (rounded + sampleDiscreteGaussian(sigma, uniform)) * g;
+  }
+  return { ...reply, arrays: { ...reply.arrays, update: noised } };
 }
 
 /**

@@ -61,3 +61,20 @@ test('special functions agree with known values', () => {
   const x = 30;
   assert.ok(Math.abs(logErfc(x) - (-x * x - Math.log(x * Math.sqrt(Math.PI)) + Math.log(1 - 1 / (2 * x * x) + 3 / (4 * x ** 4) - 15 / (8 * x ** 6)))) < 1e-9);
 });
+
+test('matches Opacus’s RDPAccountant test (improved conversion, Opacus’s default orders)', () => {
+  // pytorch/opacus opacus/tests/accountants_test.py, test_rdp_accountant: σ = 1.5, q = 0.04,
+  // steps = int(90 / 0.04), δ = 1e-5 → ε = 7.32911117143 (assertAlmostEqual to 7 places).
+  const orders = [...Array.from({ length: 99 }, (_, x) => 1 + (x + 1) / 10), ...Array.from({ length: 52 }, (_, i) => i + 12)];
+  const steps = Math.trunc(90 / 0.04);
+  const rdp = subsampledGaussianRdp(0.04, 1.5, orders).map((r) => r * steps);
+  assert.ok(Math.abs(epsilonFromRdp(orders, rdp, 1e-5, 'improved').epsilon - 7.32911117143) < 5e-8);
+});
+
+test('matches the moments accountant example of Abadi et al. (CCS 2016, §3.1)', () => {
+  // q = 0.01, σ = 4, δ = 1e-5, T = 10 000 steps: ε ≈ 1.26 by the moments accountant (moments of
+  // order λ ≤ 32, i.e. RDP orders 2 … 33, with the tail bound ε = min_λ (α(λ) + log(1/δ)) / λ).
+  const orders = Array.from({ length: 32 }, (_, i) => i + 2);
+  const rdp = subsampledGaussianRdp(0.01, 4, orders).map((r) => r * 10_000);
+  assert.equal(epsilonFromRdp(orders, rdp, 1e-5, 'classic').epsilon.toFixed(2), '1.26');
+});

@@ -13,7 +13,7 @@
  * and key shares only for dropped plants, and the two sets are fixed before unmasking starts.
  *
  * @example
- * const c = new SecAggCoordinator({ round: 'r1', vectorLength: 1000 });
+ * const c = new SecAggCoordinator({ round: 'r1' });
  * for (const k of keys) c.receiveKeys(k);
  * const roster = c.closeAdvertising();
  * // … shares, masked inputs, unmask shares …
@@ -23,17 +23,21 @@ import { CrucibleError } from '../../errors.js';
 import { type Entropy, systemEntropy } from './entropy.js';
 import { defaultDegree, defaultThreshold, harary } from './graph.js';
 import { publicKeyOf } from './keys.js';
-import { applyPairwiseMask, commitSeed, pairwiseSeed } from './masking.js';
+import { commitSeed, pairwiseMask, pairwiseSeed } from './masking.js';
 import type { AdvertisedKeys, MaskedInput, Roster, SecAggSettings, SecAggStage, ShareDelivery, SharedKeys, UnmaskRequest, UnmaskShares } from './messages.js';
-import { addMask, expandMask, subtractMask } from './prg.js';
+import { type SignedSeed, addWords, applyMasks } from './prg.js';
 import { checkSettings } from './settings.js';
 import { type ShamirShare, shamirCombine } from './shamir.js';
 
 export interface SecAggCoordinatorOptions {
   /** Round identifier (bound into all keys). */
   round: string;
-  /** Words per input. */
-  vectorLength: number;
+  /**
+   * Words per input. Default: fixed by the first masked input accepted; every later one must match.
+   * (Plants mask an update they finish training after the setup stages, so its length may not be
+   * known when the round opens.)
+   */
+  vectorLength?: number;
   /** 'secagg+' (Harary graph, default) or 'secagg' (every plant is every plant's neighbour). */
   variant?: 'secagg' | 'secagg+';
   /**
@@ -72,12 +76,14 @@ export class SecAggCoordinator {
   private readonly seedShares = new Map<string, ShamirShare[]>();
   private readonly keyShares = new Map<string, ShamirShare[]>();
   private readonly unmaskedBy = new Set<string>();
+  private vectorLength: number | null;
 
   constructor(options: SecAggCoordinatorOptions) {
-    if (!Number.isInteger(options.vectorLength) || options.vectorLength < 1) {
+    if (options.vectorLength !== undefined && (!Number.isInteger(options.vectorLength) || options.vectorLength < 1)) {
       throw new RangeError(`SecAggCoordinator: vectorLength must be a positive integer, got ${options.vectorLength}`);
     }
     this.options = options;
+    this.vectorLength = options.vectorLength ?? null;
   }
 
   get round(): string {
@@ -134,7 +140,6 @@ export class SecAggCoordinator {
       threshold,
       degree,
       minimumPlants,
-      vectorLength: this.options.vectorLength,
       graphSeed: (this.options.entropy ?? systemEntropy)(32),
     };
     checkSettings(settings, n);
@@ -179,9 +184,11 @@ export class SecAggCoordinator {
     this.expect('masked-input');
     if (!this.shared.has(message.plant)) throw new CrucibleError('UPDATE_REJECTED', `plant ${message.plant} sent a masked input in round ${this.round} without sharing keys`, { plant: message.plant });
     if (this.masked.has(message.plant)) throw new CrucibleError('DUPLICATE_SUBMISSION', `plant ${message.plant} sent two masked inputs in round ${this.round}`, { plant: message.plant });
-    if (message.masked.length !== this.options.vectorLength) {
-      throw new CrucibleError('UPDATE_REJECTED', `plant ${message.plant}: masked input has ${message.masked.length} words, round ${this.round} expects ${this.options.vectorLength}`, { plant: message.plant });
+    const expected = this.vectorLength ?? message.masked.length;
+    if (message.masked.length !== expected || expected < 1) {
+      throw new CrucibleError('UPDATE_REJECTED', `plant ${message.plant}: masked input has ${message.masked.length} words, round ${this.round} expects ${expected}`, { plant: message.plant });
     }
+    this.vectorLength = expected;
     this.masked.set(message.plant, message.masked);
   }
 
@@ -240,14 +247,16 @@ export class SecAggCoordinator {
       }
       return secret;
     };
-    const sum = new Uint32Array(settings.vectorLength);
-    for (const u of survivors) addMask(sum, this.masked.get(u)!);
+    const sum = new Uint32Array(this.vectorLength!);
+    addWords(sum, survivors.map((u) => ({ words: this.masked.get(u)!, sign: 1 as const })));
+    // Every mask to remove, then one streamed pass over the sum (prg.ts).
+    const masks: SignedSeed[] = [];
     for (const u of survivors) {
       const seed = reconstruct(this.seedShares, u, 'self-mask seed');
       if (!equalBytes(commitSeed(seed, u, this.round), this.shared.get(u)!.seedCommitment)) {
         throw new CrucibleError('SECAGG_TAMPERED', `round ${this.round}: the reconstructed self-mask seed of ${u} does not match its commitment`, { plant: u });
       }
-      subtractMask(sum, expandMask(seed, settings.vectorLength));
+      masks.push({ seed, sign: -1 });
     }
     const alive = new Set(survivors);
     for (const u of dropped) {
@@ -259,9 +268,10 @@ export class SecAggCoordinator {
       for (const v of this.graph.get(u)!) {
         if (!alive.has(v)) continue;
         const seed = pairwiseSeed(secretKey, this.keys.get(v)!.maskingKey, this.round);
-        applyPairwiseMask(sum, seed, indexOf.get(v)!, indexOf.get(u)!, -1);
+        masks.push(pairwiseMask(seed, indexOf.get(v)!, indexOf.get(u)!, -1));
       }
     }
+    applyMasks(sum, masks);
     return { sum, contributors: survivors, dropped };
   }
 }

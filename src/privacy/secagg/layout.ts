@@ -47,7 +47,7 @@ export function codecsFor(codecs: readonly CodecEntry[], plants: number): FixedP
   return codecs.map((c) => new FixedPoint({ clipRange: c.clipRange, plants, scale: c.scale }));
 }
 
-/** A plant's arrays (weighted) and scalars as one vector of words. */
+/** A plant's arrays (weighted) and scalars as one vector of words, encoded in place. */
 export function encodeReply(
   codecs: readonly CodecEntry[],
   fixedPoints: readonly FixedPoint[],
@@ -58,20 +58,50 @@ export function encodeReply(
   const out = new Uint32Array(layoutLength(codecs));
   let offset = 0;
   codecs.forEach((c, i) => {
-    let values: Float64Array;
-    if (c.name === EXAMPLES_ENTRY) values = new Float64Array([scalars.numExamples]);
-    else if (c.name === WEIGHT_ENTRY) values = new Float64Array([scalars.weight]);
+    if (c.name === EXAMPLES_ENTRY) fixedPoints[i].encodeInto(new Float64Array([scalars.numExamples]), out, { offset });
+    else if (c.name === WEIGHT_ENTRY) fixedPoints[i].encodeInto(new Float64Array([scalars.weight]), out, { offset });
     else {
       const a = arrays[c.name];
       if (a === undefined || a.length !== c.length) {
         throw new CrucibleError('UPDATE_REJECTED', `plant ${plant}: secure aggregation expects '${c.name}' with ${c.length} values, the reply has ${a?.length ?? 'none'}`, { plant });
       }
-      values = scalars.weight === 1 ? a : a.map((v) => v * scalars.weight);
+      fixedPoints[i].encodeInto(a, out, { offset, weight: scalars.weight });
     }
-    out.set(fixedPoints[i].encode(values), offset);
     offset += c.length;
   });
   return out;
+}
+
+/**
+ * How a round's codecs follow from a plant's layout, fixed by the coordinator before any plant has
+ * trained: each plant applies it to its own arrays, and the coordinator to the layout the plants
+ * agree on, so both sides arrive at the same codecs without an extra exchange.
+ */
+export interface CodecPolicy {
+  /** Largest |value| per coordinate (after weighting), one for all arrays or per array name. */
+  readonly clipRange: number | Readonly<Record<string, number>>;
+  /** Fixed-point scale per array name; default the largest power of two the bit budget allows. */
+  readonly scale?: Readonly<Record<string, number>>;
+  /** Largest numExamples one plant may report. */
+  readonly maxExamples: number;
+  /** McMahan et al. 2018 capped weights w = min(1, numExamples / exampleCap), summed as `__weight`. */
+  readonly exampleCap?: number;
+}
+
+/** The codecs of `layout` under `policy` for a cohort of `plants` (RangeError naming an array without a clip range). */
+export function chooseCodecs(layout: readonly LayoutEntry[], policy: CodecPolicy, plants: number): CodecEntry[] {
+  const clipOf = (name: string): number => {
+    const c = typeof policy.clipRange === 'number' ? policy.clipRange : policy.clipRange[name];
+    if (c === undefined) throw new RangeError(`secure aggregation: no clipRange for array '${name}' (have ${Object.keys(policy.clipRange).join(', ')})`);
+    return c;
+  };
+  const entry = (name: string, length: number, clipRange: number, scale?: number): CodecEntry => ({
+    name, length, clipRange, scale: scale ?? new FixedPoint({ clipRange, plants }).scale,
+  });
+  const codecs = layout.map((e) => entry(e.name, e.length, clipOf(e.name), policy.scale?.[e.name]));
+  codecs.push(entry(EXAMPLES_ENTRY, 1, policy.maxExamples, 1));
+  if (policy.exampleCap !== undefined) codecs.push(entry(WEIGHT_ENTRY, 1, 1));
+  return codecs;
 }
 
 /** The unmasked sum back into named arrays (scalars included under their reserved names). */

@@ -10,12 +10,12 @@
  *
  * @example
  * const seed = pairwiseSeed(mySecretKey, peerPublicKey, 'round-1');
+ * applyMasks(words, [{ seed: selfSeed, sign: 1 }, pairwiseMask(seed, myIndex, peerIndex)]);
  */
 import { createHash } from 'node:crypto';
 import { deriveKey } from './keys.js';
-import { addMask, expandMask, subtractMask } from './prg.js';
-import type { ShamirShare } from './shamir.js';
-import { FIELD_BYTES } from './field.js';
+import type { SignedSeed } from './prg.js';
+import { SHARE_BYTES, type ShamirShare } from './shamir.js';
 import { CrucibleError } from '../../errors.js';
 
 /** The pairwise mask seed s_uv (symmetric in u and v). */
@@ -24,15 +24,12 @@ export function pairwiseSeed(maskingSecretKey: Uint8Array, peerMaskingKey: Uint8
 }
 
 /**
- * Applies the pairwise mask between `self` and `peer` to `out` with the sign convention above:
- * added when `self` comes before `peer` in the roster, subtracted otherwise.
- * `direction` −1 undoes what `self` applied.
+ * The pairwise mask between `self` and `peer` as `self` applies it, with the sign convention above:
+ * added when `self` comes before `peer` in the roster, subtracted otherwise. `direction` −1 gives
+ * the mask that undoes what `self` applied.
  */
-export function applyPairwiseMask(out: Uint32Array, seed: Uint8Array, selfIndex: number, peerIndex: number, direction: 1 | -1 = 1): void {
-  const mask = expandMask(seed, out.length);
-  const sign = (selfIndex < peerIndex ? 1 : -1) * direction;
-  if (sign > 0) addMask(out, mask);
-  else subtractMask(out, mask);
+export function pairwiseMask(seed: Uint8Array, selfIndex: number, peerIndex: number, direction: 1 | -1 = 1): SignedSeed {
+  return { seed, sign: selfIndex < peerIndex ? direction : ((-direction) as 1 | -1) };
 }
 
 /** A binding commitment to a self-mask seed (SHA-256 over round, plant and seed). */
@@ -47,20 +44,20 @@ export function shareAad(round: string, from: string, to: string): string {
 
 /** What a sealed share carries: the recipient's x and both shares (key, then seed). */
 export function packSharePair(x: number, keyShare: ShamirShare, seedShare: ShamirShare): Uint8Array {
-  const out = new Uint8Array(4 + 2 * FIELD_BYTES);
+  const out = new Uint8Array(4 + 2 * SHARE_BYTES);
   new DataView(out.buffer).setUint32(0, x);
   out.set(keyShare.y, 4);
-  out.set(seedShare.y, 4 + FIELD_BYTES);
+  out.set(seedShare.y, 4 + SHARE_BYTES);
   return out;
 }
 
 export function unpackSharePair(bytes: Uint8Array, where: string): { keyShare: ShamirShare; seedShare: ShamirShare } {
-  if (bytes.length !== 4 + 2 * FIELD_BYTES) {
-    throw new CrucibleError('SECAGG_TAMPERED', `share pair ${where} has ${bytes.length} bytes, expected ${4 + 2 * FIELD_BYTES}`);
+  if (bytes.length !== 4 + 2 * SHARE_BYTES) {
+    throw new CrucibleError('SECAGG_TAMPERED', `share pair ${where} has ${bytes.length} bytes, expected ${4 + 2 * SHARE_BYTES}`);
   }
   const x = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0);
   return {
-    keyShare: { x, y: bytes.slice(4, 4 + FIELD_BYTES) },
-    seedShare: { x, y: bytes.slice(4 + FIELD_BYTES) },
+    keyShare: { x, y: bytes.slice(4, 4 + SHARE_BYTES) },
+    seedShare: { x, y: bytes.slice(4 + SHARE_BYTES) },
   };
 }

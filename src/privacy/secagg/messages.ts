@@ -24,8 +24,6 @@ export interface SecAggSettings {
   readonly degree: number;
   /** Fewest plants whose inputs may be summed. */
   readonly minimumPlants: number;
-  /** Words per masked input. */
-  readonly vectorLength: number;
   /** Public seed of the neighbour graph. */
   readonly graphSeed: Uint8Array;
 }

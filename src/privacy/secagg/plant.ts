@@ -20,9 +20,9 @@ import { CrucibleError } from '../../errors.js';
 import { type Entropy, systemEntropy } from './entropy.js';
 import { harary } from './graph.js';
 import { type KeyPair, deriveKey, generateKeyPair, open, seal } from './keys.js';
-import { applyPairwiseMask, commitSeed, packSharePair, pairwiseSeed, shareAad, unpackSharePair } from './masking.js';
+import { commitSeed, packSharePair, pairwiseMask, pairwiseSeed, shareAad, unpackSharePair } from './masking.js';
 import type { AdvertisedKeys, MaskedInput, Roster, SecAggStage, ShareDelivery, SharedKeys, UnmaskRequest, UnmaskShares } from './messages.js';
-import { addMask, expandMask } from './prg.js';
+import { type SignedSeed, applyMasks } from './prg.js';
 import { checkSettings } from './settings.js';
 import { type ShamirShare, shamirSplit } from './shamir.js';
 
@@ -43,10 +43,14 @@ export class SecAggPlant {
   private selfSeed: Uint8Array | null = null;
   private roster: Roster | null = null;
   private neighbours: Set<string> = new Set();
+  /** Roster position + 1 (the Shamir x-coordinate) by plant. */
+  private positions = new Map<string, number>();
   /** Shares this plant holds, by the plant they belong to (itself included). */
   private readonly held = new Map<string, HeldShares>();
   /** Share-channel keys by peer: derived once in stage 1, reused to open the peer's shares in stage 2. */
   private readonly channelKeys = new Map<string, Uint8Array>();
+  /** Pairwise mask seeds by neighbour, agreed in stage 1 (they need only the roster, not the update). */
+  private readonly pairwiseSeeds = new Map<string, Uint8Array>();
 
   constructor(plant: string, options: SecAggPlantOptions = {}) {
     if (plant.length === 0) throw new RangeError('SecAggPlant: plant id must be non-empty');
@@ -87,7 +91,9 @@ export class SecAggPlant {
       throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: the roster of round ${this.round} lists a plant twice`);
     }
     this.roster = roster;
+    this.positions = new Map(roster.plants.map((p, i) => [p.plant, i + 1]));
     this.neighbours = harary(roster.plants.map((p) => p.plant), settings.degree, settings.graphSeed).get(this.plant)!;
+    for (const peer of this.neighbours) this.pairwiseSeeds.set(peer, pairwiseSeed(this.masking!.secretKey, this.keysOf(peer).maskingKey, this.round));
     this.selfSeed = this.entropy(32);
     const holders = [this.plant, ...this.neighbours];
     const xs = holders.map((h) => this.indexOf(h));
@@ -109,14 +115,12 @@ export class SecAggPlant {
 
   /**
    * Stage 2: opens the shares neighbours sent (those neighbours form U2 ∩ N(u)) and returns the input
-   * (already quantized into words) plus the self mask and the pairwise masks with those neighbours.
+   * (already quantized into words, of any length the coordinator then checks) plus the self mask and
+   * the pairwise masks with those neighbours. `input` is not modified.
    */
   maskedInput(delivery: ShareDelivery, input: Uint32Array): MaskedInput {
     this.expect('masked-input');
     const { settings } = this.roster!;
-    if (input.length !== settings.vectorLength) {
-      throw new RangeError(`SecAggPlant ${this.plant}: input has ${input.length} words, round ${this.round} expects ${settings.vectorLength}`);
-    }
     for (const { from, ciphertext } of delivery.shares) {
       if (!this.neighbours.has(from) || this.held.has(from)) {
         throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: unexpected share from ${from} in round ${this.round} (not a neighbour, or sent twice)`);
@@ -131,14 +135,11 @@ export class SecAggPlant {
     if (this.held.size < settings.threshold) {
       throw new CrucibleError('SECAGG_BELOW_THRESHOLD', `plant ${this.plant}: only ${this.held.size} of its neighbourhood remain in round ${this.round}, threshold ${settings.threshold}`, { plant: this.plant, round: this.round });
     }
-    const masked = input.slice();
-    addMask(masked, expandMask(this.selfSeed!, masked.length));
     const selfIndex = this.indexOf(this.plant);
-    for (const peer of this.held.keys()) {
-      if (peer === this.plant) continue;
-      const seed = pairwiseSeed(this.masking!.secretKey, this.keysOf(peer).maskingKey, this.round);
-      applyPairwiseMask(masked, seed, selfIndex, this.indexOf(peer));
-    }
+    const masks: SignedSeed[] = [{ seed: this.selfSeed!, sign: 1 }];
+    for (const peer of this.held.keys()) if (peer !== this.plant) masks.push(pairwiseMask(this.pairwiseSeeds.get(peer)!, selfIndex, this.indexOf(peer)));
+    const masked = input.slice();
+    applyMasks(masked, masks);
     this.stage = 'unmasking';
     return { plant: this.plant, masked };
   }
@@ -181,9 +182,9 @@ export class SecAggPlant {
   }
 
   private indexOf(plant: string): number {
-    const i = this.roster!.plants.findIndex((p) => p.plant === plant);
-    if (i < 0) throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: ${plant} is not in the roster of round ${this.round}`);
-    return i + 1;
+    const i = this.positions.get(plant);
+    if (i === undefined) throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: ${plant} is not in the roster of round ${this.round}`);
+    return i;
   }
 
   private keysOf(plant: string): AdvertisedKeys {

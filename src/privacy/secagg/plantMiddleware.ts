@@ -1,9 +1,16 @@
 /**
  * Secure aggregation on the plant's side, as middleware around its pipeline (the federation's
  * `PlantMiddleware` seam): the plant's training is untouched; what changes is what leaves the plant.
- * A fit (or statistics) task arrives wrapped in the first SecAgg stage; the middleware runs it
- * through the inner pipeline, keeps the reply at the plant, and from then on answers the four SecAgg
- * stages (see `messages.ts`), so the only trace of its update the coordinator ever holds is masked.
+ * A fit (or statistics) task arrives wrapped in the first SecAgg stage; the middleware starts it
+ * through the inner pipeline, keeps the reply at the plant, and answers the four SecAgg stages (see
+ * `messages.ts`), so the only trace of its update the coordinator ever holds is masked.
+ *
+ * The setup stages do not depend on the update, so they run while the plant trains: the stage that
+ * carries the inner task is answered at once and the training starts right after; only the
+ * masked-input stage waits for the training to finish. The plant also advertises its keys for the
+ * coordinator's next session in its last reply of a round, so in steady state a round starts with
+ * the share stage (roster and inner task together): three exchanges, of which only the unmasking
+ * follows the training in addition to the masked upload.
  *
  * With `requireSecureAggregation` (default true) a plant refuses to answer a bare fit or statistics
  * task with SECAGG_REQUIRED: a coordinator cannot quietly fall back to plaintext.
@@ -13,14 +20,13 @@
  */
 import { CrucibleError, isCrucibleError } from '../../errors.js';
 import type { PlantHandler, PlantMiddleware } from '../../federation/plant.js';
-import type { PlantReply, ReplyOk, TaskMessage } from '../../federation/messages.js';
+import type { PlantReply, TaskMessage } from '../../federation/messages.js';
 import { type Entropy, systemEntropy } from './entropy.js';
-import type { FixedPoint } from './fixedPoint.js';
-import { type CodecEntry, EXAMPLES_ENTRY, WEIGHT_ENTRY, codecsFor, encodeReply, replyLayout } from './layout.js';
+import { type CodecPolicy, chooseCodecs, codecsFor, encodeReply, replyLayout } from './layout.js';
 import { SecAggPlant } from './plant.js';
-import { secAggTaskKinds, splitInnerTask } from './tasks.js';
+import { carriesInnerTask, secAggTaskKinds, splitInnerTask, stageBytes } from './tasks.js';
 import {
-  decodeJson,
+  decodeCodecPolicy,
   decodeRoster,
   decodeShareDelivery,
   decodeUnmaskRequest,
@@ -45,16 +51,17 @@ const MAX_OPEN_SESSIONS = 4;
 
 interface Session {
   readonly secagg: SecAggPlant;
-  readonly reply: ReplyOk;
-  readonly weight: number;
-  codecs?: CodecEntry[];
-  fixedPoints?: FixedPoint[];
+  /** The inner task's reply, being computed while the setup stages run (absent until the inner task arrives). */
+  training?: Promise<PlantReply>;
+  policy?: CodecPolicy;
+  cohort?: number;
 }
 
 /** The plant-side SecAgg middleware (see the file comment). */
 export function secureAggregationPlant(options: SecureAggregationPlantOptions = {}): PlantMiddleware {
   const protectedKinds = new Set(options.protectedKinds ?? ['fit', 'statistics']);
   const requireSecure = options.requireSecureAggregation ?? true;
+  const entropy = options.entropy ?? systemEntropy;
   return (next, plant) => {
     const sessions = new Map<string, Session>();
     const ok = (task: TaskMessage, bytes: Record<string, Uint8Array>): PlantReply => ({
@@ -66,45 +73,61 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
       if (s === undefined) throw new CrucibleError('ROUND_STALE', `plant ${plant.plantId}: no secure aggregation session '${String(task.config.secaggSession)}' open`);
       return s;
     };
+    /** A new session with fresh keys; a round the coordinator abandoned never reaches unmasking, so only the newest are kept. */
+    const open = (id: string): Session => {
+      while (sessions.size >= MAX_OPEN_SESSIONS) sessions.delete(sessions.keys().next().value!);
+      const s: Session = { secagg: new SecAggPlant(plant.plantId, { entropy }) };
+      sessions.set(id, s);
+      return s;
+    };
+    /** Starts the inner task on a later turn of the event loop, so the stage's reply leaves first. */
+    const train = (s: Session, task: TaskMessage): void => {
+      if (s.training !== undefined) throw new CrucibleError('SECAGG_TAMPERED', `plant ${plant.plantId}: a second inner task for session '${String(task.config.secaggSession)}'`);
+      const { inner } = splitInnerTask(task);
+      s.training = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => next(inner))
+        .catch((e: unknown) => failure(inner, plant.plantId, e));
+    };
     const stages: Record<string, (task: TaskMessage) => Promise<PlantReply>> = {
       [secAggTaskKinds.advertise]: async (task) => {
-        const { inner, session: id, exampleCap } = splitInnerTask(task);
-        const reply = await next(inner);
-        if (!reply.ok) return { ...reply, kind: task.kind };
-        const weight = exampleCap === undefined ? 1 : Math.min(1, reply.numExamples / exampleCap);
-        const secagg = new SecAggPlant(plant.plantId, { entropy: options.entropy ?? systemEntropy });
-        // A round the coordinator abandoned never reaches unmasking; keep only the newest sessions.
-        while (sessions.size >= MAX_OPEN_SESSIONS) sessions.delete(sessions.keys().next().value!);
-        sessions.set(id, { secagg, reply, weight });
-        const keys = secagg.advertiseKeys(id);
-        return ok(task, { keys: encodeAdvertisedKeys(keys), layout: encodeJson(replyLayout(reply.arrays)) });
+        const { session: id } = splitInnerTask(task);
+        const s = open(id);
+        const keys = encodeAdvertisedKeys(s.secagg.advertiseKeys(id));
+        train(s, task);
+        return ok(task, { keys });
       },
       [secAggTaskKinds.share]: async (task) => {
         const s = session(task);
-        const roster = decodeRoster(task.bytes?.roster);
-        const codecs = decodeJson(task.bytes?.codecs, 'codecs').entries as CodecEntry[];
-        const cohort = Number(task.config.secaggCohort);
-        // The plant checks the bit budget itself: an unsafe scale is refused here, not trusted.
-        s.fixedPoints = codecsFor(codecs, cohort);
-        s.codecs = codecs;
-        const mine = new Set(replyLayout(s.reply.arrays).map((e) => `${e.name}:${e.length}`));
-        for (const c of codecs) {
-          if (c.name !== EXAMPLES_ENTRY && c.name !== WEIGHT_ENTRY && !mine.has(`${c.name}:${c.length}`)) {
-            throw new CrucibleError('UPDATE_REJECTED', `plant ${plant.plantId}: the round's layout asks for '${c.name}' with ${c.length} values, which this plant's reply does not have`);
-          }
-        }
-        return ok(task, { shared: encodeSharedKeys(s.secagg.shareKeys(roster)) });
+        s.policy = decodeCodecPolicy(task.bytes?.[stageBytes.policy]);
+        s.cohort = Number(task.config.secaggCohort);
+        const shared = encodeSharedKeys(s.secagg.shareKeys(decodeRoster(task.bytes?.[stageBytes.roster])));
+        // Keys advertised at the end of the previous round: this round's inner task comes now.
+        if (carriesInnerTask(task)) train(s, task);
+        return ok(task, { shared });
       },
       [secAggTaskKinds.mask]: async (task) => {
         const s = session(task);
-        const words = encodeReply(s.codecs!, s.fixedPoints!, s.reply.arrays, { numExamples: s.reply.numExamples, weight: s.weight }, plant.plantId);
+        if (s.training === undefined) throw new CrucibleError('ROUND_STALE', `plant ${plant.plantId}: session '${String(task.config.secaggSession)}' asks for a masked input but sent no task to compute it`);
+        const reply = await s.training;
+        if (!reply.ok) return { ...reply, kind: task.kind };
+        const layout = replyLayout(reply.arrays);
+        // The plant builds (and so bit-budget-checks) its codecs itself: an unsafe scale is refused here, not trusted.
+        const codecs = chooseCodecs(layout, s.policy!, s.cohort!);
+        const weight = s.policy!.exampleCap === undefined ? 1 : Math.min(1, reply.numExamples / s.policy!.exampleCap);
+        const words = encodeReply(codecs, codecsFor(codecs, s.cohort!), reply.arrays, { numExamples: reply.numExamples, weight }, plant.plantId);
         const masked = s.secagg.maskedInput(decodeShareDelivery(task.bytes?.delivery), words);
-        return ok(task, { masked: encodeMaskedInput(masked) });
+        return ok(task, { masked: encodeMaskedInput(masked), layout: encodeJson(layout) });
       },
       [secAggTaskKinds.unmask]: async (task) => {
         const s = session(task);
         sessions.delete(String(task.config.secaggSession));
-        return ok(task, { shares: encodeUnmaskShares(s.secagg.unmask(decodeUnmaskRequest(task.bytes?.request))) });
+        const bytes: Record<string, Uint8Array> = { shares: encodeUnmaskShares(s.secagg.unmask(decodeUnmaskRequest(task.bytes?.request))) };
+        // Advertise the next round's keys now, saving that round its first exchange (stage 0 done early).
+        const nextSession = task.config.secaggNextSession;
+        if (typeof nextSession === 'string' && nextSession.length > 0 && !sessions.has(nextSession)) {
+          bytes[stageBytes.nextKeys] = encodeAdvertisedKeys(open(nextSession).secagg.advertiseKeys(nextSession));
+        }
+        return ok(task, bytes);
       },
     };
     const handler: PlantHandler = async (task) => {
@@ -126,7 +149,7 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
   };
 }
 
-function failure(task: TaskMessage, plantId: string, e: unknown): PlantReply {
+function failure(task: Pick<TaskMessage, 'kind' | 'runId' | 'round'>, plantId: string, e: unknown): PlantReply {
   return {
     ok: false, kind: task.kind, runId: task.runId, round: task.round, plantId,
     failure: { code: isCrucibleError(e) ? e.code : 'PLANT_TASK_FAILED', message: e instanceof Error ? e.message : String(e) },

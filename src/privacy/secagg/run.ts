@@ -12,7 +12,7 @@ import { type Entropy, systemEntropy } from './entropy.js';
 import type { SecAggStage } from './messages.js';
 import { SecAggPlant } from './plant.js';
 
-export interface SecAggRoundOptions extends Omit<SecAggCoordinatorOptions, 'vectorLength'> {
+export interface SecAggRoundOptions extends SecAggCoordinatorOptions {
   /** Plants that go silent at (and after) each stage. */
   dropouts?: Partial<Record<SecAggStage, readonly string[]>>;
   /** Entropy per plant (tests pass seeded sources). Default: the OS CSPRNG for all. */
@@ -21,8 +21,7 @@ export interface SecAggRoundOptions extends Omit<SecAggCoordinatorOptions, 'vect
 
 /** Runs the round over the given quantized inputs and returns the coordinator's result. */
 export function runSecAggRound(inputs: ReadonlyMap<string, Uint32Array>, options: SecAggRoundOptions): SecAggResult {
-  const vectorLength = inputs.values().next().value?.length ?? 0;
-  const coordinator = new SecAggCoordinator({ cohortSize: inputs.size, ...options, vectorLength });
+  const coordinator = new SecAggCoordinator({ cohortSize: inputs.size, ...options });
   const plants = new Map([...inputs.keys()].map((id) => [id, new SecAggPlant(id, { entropy: options.plantEntropy?.(id) ?? systemEntropy })]));
   const gone = new Set<string>();
   const live = (stage: SecAggStage) => {

@@ -104,3 +104,71 @@ test('too many dropouts abort the round with SECAGG_BELOW_THRESHOLD', async () =
     (e) => isCrucibleError(e, 'SECAGG_BELOW_THRESHOLD'),
   );
 });
+
+/** Counts the tasks the grid sends, by kind. */
+function countingKinds(grid: InMemoryGrid): { grid: InMemoryGrid; kinds: Map<string, number> } {
+  const kinds = new Map<string, number>();
+  const send = grid.send.bind(grid);
+  grid.send = (ids, task, options) => {
+    const make = typeof task === 'function' ? task : () => task;
+    return send(ids, (id) => {
+      const t = make(id);
+      kinds.set(t.kind, (kinds.get(t.kind) ?? 0) + 1);
+      return t;
+    }, options);
+  };
+  return { grid, kinds };
+}
+
+test('keys advertised at the end of a session open the next one at key sharing: three exchanges, the same sums', async () => {
+  const ids = ['plant-0', 'plant-1', 'plant-2', 'plant-3', 'plant-4'];
+  const plain = await plainSummation.sum(federation(5, false), ids, statisticsTask, { timeoutMs: 5000 });
+  const { grid, kinds } = countingKinds(federation(5, true));
+  const summation = secureSummation({ clipRange: statsClip, variant: 'secagg', entropy: seededEntropy('early') });
+  const bound = new FixedPoint({ clipRange: 1000, plants: 5 }).sumErrorBound;
+  for (let session = 1; session <= 3; session++) {
+    const out = await summation.sum(grid, ids, { ...statisticsTask, round: session }, { timeoutMs: 5000 });
+    assert.deepEqual([...out.contributors], ids);
+    plain.sums.featureSumSq.forEach((v, i) => assert.ok(Math.abs(out.sums.featureSumSq[i] - v) <= bound, `session ${session}: featureSumSq[${i}]`));
+  }
+  // Only the first session advertised keys in a stage of its own.
+  assert.equal(kinds.get(secAggTaskKinds.advertise), 5);
+  assert.equal(kinds.get(secAggTaskKinds.share), 15);
+  assert.equal(kinds.get(secAggTaskKinds.unmask), 15);
+  // A summation that does not ask for next keys opens every session at key advertising.
+  const once = secureSummation({ clipRange: statsClip, variant: 'secagg', entropy: seededEntropy('once'), advertiseNext: false });
+  for (let session = 4; session <= 5; session++) await once.sum(grid, ids, { ...statisticsTask, round: session }, { timeoutMs: 5000 });
+  assert.equal(kinds.get(secAggTaskKinds.advertise), 15);
+});
+
+test('early keys and dropouts: a plant lost at unmasking makes the next session advertise again; one lost at early-keyed sharing is a dropout', async () => {
+  const ids = Array.from({ length: 6 }, (_, p) => `plant-${p}`);
+  // plant-5 answers nothing from its second unmasking task on: it never advertises keys for session 3.
+  let unmasks = 0;
+  const grid: InMemoryGrid = new InMemoryGrid();
+  const dropper: PlantMiddleware = (next, plant) => async (task) => {
+    if (plant.plantId === 'plant-5' && task.kind === secAggTaskKinds.unmask && ++unmasks === 2) grid.disconnect(plant.plantId);
+    if (plant.plantId === 'plant-4' && task.kind === secAggTaskKinds.share && task.round === 2) grid.disconnect(plant.plantId);
+    return next(task);
+  };
+  const plants = ids.map((plantId, p) => createPlant({ plantId, data: plantData(p, 20 + 5 * p), validationFraction: 0, model, middleware: [dropper, secureAggregationPlant({ entropy: seededEntropy(`dd/${plantId}`) })] }));
+  for (const p of plants) grid.connect(p);
+  const { kinds } = countingKinds(grid);
+  const summation = secureSummation({ clipRange: statsClip, variant: 'secagg', threshold: 4, minimumPlants: 4, entropy: seededEntropy('dd') });
+  const first = await summation.sum(grid, ids, { ...statisticsTask, round: 1 }, { timeoutMs: 2000 });
+  assert.equal(first.contributors.length, 6);
+  // Session 2 is early-keyed; plant-4 drops when its share task (carrying the inner task) arrives, plant-5 at unmasking.
+  const second = await summation.sum(grid, ids, { ...statisticsTask, round: 2 }, { timeoutMs: 1000 });
+  assert.deepEqual([...second.contributors], ['plant-0', 'plant-1', 'plant-2', 'plant-3', 'plant-5']);
+  assert.deepEqual(second.failures.map((f) => f.plantId).sort(), ['plant-4', 'plant-5']);
+  const plain = await plainSummation.sum(federation(6, false), ['plant-0', 'plant-1', 'plant-2', 'plant-3', 'plant-5'], statisticsTask, { timeoutMs: 5000 });
+  const bound = new FixedPoint({ clipRange: 1000, plants: 6 }).sumErrorBound;
+  plain.sums.targetSum.forEach((v, i) => assert.ok(Math.abs(second.sums.targetSum[i] - v) <= bound));
+  assert.equal(kinds.get(secAggTaskKinds.advertise), 6);
+  // Session 3: plant-4 and plant-5 are back but have no early keys, so everyone advertises again.
+  grid.connect(plants[4]);
+  grid.connect(plants[5]);
+  const third = await summation.sum(grid, ids, { ...statisticsTask, round: 3 }, { timeoutMs: 2000 });
+  assert.deepEqual([...third.contributors], ids);
+  assert.equal(kinds.get(secAggTaskKinds.advertise), 12);
+});

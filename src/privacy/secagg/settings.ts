@@ -10,11 +10,10 @@ import { CrucibleError } from '../../errors.js';
 import type { SecAggSettings } from './messages.js';
 
 export function checkSettings(settings: SecAggSettings, rosterSize: number): void {
-  const { threshold, degree, minimumPlants, vectorLength, round, graphSeed } = settings;
+  const { threshold, degree, minimumPlants, round, graphSeed } = settings;
   const unsafe = (why: string) => {
     throw new CrucibleError('SECAGG_UNSAFE_PARAMETERS', `secure aggregation round ${round}: ${why}`, { round, threshold, degree, rosterSize });
   };
-  if (!Number.isInteger(vectorLength) || vectorLength < 1) throw new RangeError(`SecAgg round ${round}: vectorLength must be a positive integer, got ${vectorLength}`);
   if (graphSeed.length !== 32) throw new RangeError(`SecAgg round ${round}: graphSeed must be 32 bytes, got ${graphSeed.length}`);
   if (!Number.isInteger(degree) || degree < 1 || degree > rosterSize - 1) unsafe(`degree ${degree} must be in [1, ${rosterSize - 1}] for ${rosterSize} plants`);
   const holders = degree + 1;

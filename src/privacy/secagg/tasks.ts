@@ -1,10 +1,13 @@
 /**
- * The task kinds SecAgg adds to the federation's generic envelope, and how the first stage carries
- * the plant's real task (fit, statistics) inside it: the inner kind and the session go in reserved
- * `secagg*` config keys, the inner task's config and arrays travel unchanged beside them.
+ * The task kinds SecAgg adds to the federation's generic envelope, and how a stage task carries the
+ * plant's real task (fit, statistics) inside it: the inner kind and the session go in reserved
+ * `secagg*` config keys, the stage's own payloads in reserved `secagg*` bytes, and the inner task's
+ * config, arrays and bytes travel unchanged beside them. The inner task rides on the first stage of
+ * a round: key advertising, or — when the plants advertised this round's keys at the end of the
+ * previous one — key sharing.
  *
  * @example
- * const task = wrapInnerTask(fitTask, { session: 'run-1/3/fit', exampleCap: 500 });
+ * const task = wrapInnerTask(fitTask, { session: 'run-1/fit/3-ab12' });
  * splitInnerTask(task).inner // deep-equals fitTask
  */
 import type { ConfigRecord, TaskMessage } from '../../federation/messages.js';
@@ -16,30 +19,48 @@ export const secAggTaskKinds = {
   unmask: 'secagg.unmask',
 } as const;
 
-const RESERVED = ['secaggInnerKind', 'secaggSession', 'secaggExampleCap', 'secaggCohort'];
+/** Names of the payloads of the stage that may carry an inner task (in the task's bytes), and of the next round's keys. */
+export const stageBytes = {
+  roster: 'secaggRoster',
+  policy: 'secaggPolicy',
+  nextKeys: 'secaggNextKeys',
+} as const;
 
-/** The first-stage task that carries `inner`. */
-export function wrapInnerTask(inner: TaskMessage, options: { session: string; exampleCap?: number }): TaskMessage {
+const RESERVED_CONFIG = ['secaggInnerKind', 'secaggSession', 'secaggCohort', 'secaggNextSession'];
+const RESERVED_BYTES: readonly string[] = Object.values(stageBytes);
+
+/** A stage task (the first stage by default) that carries `inner` beside the stage's own bytes. */
+export function wrapInnerTask(
+  inner: TaskMessage,
+  options: { session: string; kind?: string; config?: ConfigRecord; bytes?: Readonly<Record<string, Uint8Array>> },
+): TaskMessage {
+  const clash = Object.keys(inner.bytes ?? {}).find((name) => RESERVED_BYTES.includes(name));
+  if (clash !== undefined) throw new RangeError(`${inner.kind} task of round ${inner.round}: bytes '${clash}' are reserved for secure aggregation`);
   return {
-    kind: secAggTaskKinds.advertise,
+    kind: options.kind ?? secAggTaskKinds.advertise,
     runId: inner.runId,
     round: inner.round,
-    config: { ...inner.config, secaggInnerKind: inner.kind, secaggSession: options.session, secaggExampleCap: options.exampleCap },
+    config: { ...inner.config, ...options.config, secaggInnerKind: inner.kind, secaggSession: options.session },
     arrays: inner.arrays,
-    bytes: inner.bytes,
+    bytes: { ...inner.bytes, ...options.bytes },
   };
 }
 
-/** The inner task and the SecAgg settings of a first-stage task. */
-export function splitInnerTask(task: TaskMessage): { inner: TaskMessage; session: string; exampleCap?: number } {
+/** Whether a stage task carries an inner task. */
+export function carriesInnerTask(task: TaskMessage): boolean {
+  return typeof task.config.secaggInnerKind === 'string';
+}
+
+/** The inner task and the session of a stage task that carries one. */
+export function splitInnerTask(task: TaskMessage): { inner: TaskMessage; session: string } {
   const config: Record<string, ConfigRecord[string]> = {};
-  for (const [k, v] of Object.entries(task.config)) if (!RESERVED.includes(k)) config[k] = v;
+  for (const [k, v] of Object.entries(task.config)) if (!RESERVED_CONFIG.includes(k)) config[k] = v;
+  const bytes: Record<string, Uint8Array> = {};
+  for (const [k, v] of Object.entries(task.bytes ?? {})) if (!RESERVED_BYTES.includes(k)) bytes[k] = v;
   const kind = task.config.secaggInnerKind;
   if (typeof kind !== 'string') throw new RangeError(`${task.kind} task of round ${task.round} carries no inner task kind`);
-  const cap = task.config.secaggExampleCap;
   return {
-    inner: { kind, runId: task.runId, round: task.round, config, arrays: task.arrays, bytes: task.bytes },
+    inner: { kind, runId: task.runId, round: task.round, config, arrays: task.arrays, bytes: task.bytes === undefined ? undefined : bytes },
     session: String(task.config.secaggSession),
-    exampleCap: typeof cap === 'number' ? cap : undefined,
   };
 }

@@ -12,6 +12,7 @@
  * decodeRoster(bytes) // deep-equals roster
  */
 import { CrucibleError } from '../../errors.js';
+import type { CodecPolicy } from './layout.js';
 import type { AdvertisedKeys, MaskedInput, Roster, ShareDelivery, SharedKeys, UnmaskRequest, UnmaskShares } from './messages.js';
 
 const b64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
@@ -77,7 +78,6 @@ export function decodeRoster(b: Uint8Array | undefined): Roster {
       threshold: int(s.threshold, 'roster threshold'),
       degree: int(s.degree, 'roster degree'),
       minimumPlants: int(s.minimumPlants, 'roster minimumPlants'),
-      vectorLength: int(s.vectorLength, 'roster vectorLength'),
       graphSeed: unb64(s.graphSeed, 'roster graphSeed'),
     },
     plants: list(v.plants, 'roster plants').map((p) => keysFrom(p as Record<string, unknown>, 'roster entry')),
@@ -149,6 +149,26 @@ export function decodeUnmaskShares(b: Uint8Array | undefined): UnmaskShares {
       return { of: str(e.of, what), share: { x: int(e.x, what), y: unb64(e.y, what) } };
     });
   return { plant: str(v.plant, 'unmask shares plant'), seedShares: shares(v.seedShares, 'seed shares'), keyShares: shares(v.keyShares, 'key shares') };
+}
+
+export const encodeCodecPolicy = (p: CodecPolicy): Uint8Array => toBytes(p);
+
+export function decodeCodecPolicy(b: Uint8Array | undefined): CodecPolicy {
+  const v = fromBytes(b, 'codec policy');
+  const positive = (x: unknown, what: string): number => {
+    if (typeof x !== 'number' || !(x > 0) || !Number.isFinite(x)) throw malformed(what, `expected a positive number, got ${JSON.stringify(x)}`);
+    return x;
+  };
+  const record = (x: unknown, what: string): Record<string, number> => {
+    if (typeof x !== 'object' || x === null || Array.isArray(x)) throw malformed(what, 'expected an object of numbers');
+    return Object.fromEntries(Object.entries(x).map(([k, n]) => [k, positive(n, `${what} '${k}'`)]));
+  };
+  return {
+    clipRange: typeof v.clipRange === 'number' ? positive(v.clipRange, 'codec policy clipRange') : record(v.clipRange, 'codec policy clipRange'),
+    scale: v.scale === undefined ? undefined : record(v.scale, 'codec policy scale'),
+    maxExamples: positive(int(v.maxExamples, 'codec policy maxExamples'), 'codec policy maxExamples'),
+    exampleCap: v.exampleCap === undefined ? undefined : positive(v.exampleCap, 'codec policy exampleCap'),
+  };
 }
 
 /** Any JSON value as bytes (the layout and codec settings that travel with the stages). */
