@@ -313,6 +313,7 @@ export class GrpcGrid implements Grid {
   private submit(request: Record<string, unknown>, senderId: string, kind: 'fit' | 'evaluate' | undefined): { accepted: true } {
     this.sessions.heard(senderId, '');
     const header = decodeResultHeader(request);
+    this.sessions.answered(senderId, header.taskId);
     if (kind !== undefined && header.kind !== kind) {
       throw new CrucibleError('MESSAGE_MALFORMED', `a '${header.kind}' result was sent to Submit${kind === 'fit' ? 'Fit' : 'Evaluate'}Result`, { plantId: senderId });
     }

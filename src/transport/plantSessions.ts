@@ -3,6 +3,13 @@
  * queue drained by PollTask. A plant counts as connected while its stream is open or while it has
  * polled or sent a heartbeat within the silence limit; a newer stream from the same plant (a
  * restarted plant process) replaces the old one without a disconnect.
+ *
+ * Silence is what the coordinator heard while it listened. A plant with a task open is not held to
+ * the silence limit until the task's deadline (its training may keep its own event loop busy; the
+ * round's timeout bounds it, and a closed stream still disconnects it at once). And when the
+ * coordinator's own event loop stalls (a loaded machine, a long synchronous step), the heartbeats
+ * that arrived meanwhile are still unread when the sweep runs: the stalled time is not counted as
+ * the plants' silence.
  */
 import type * as grpc from '@grpc/grpc-js';
 import { waitUntil, type WaitOptions } from '../federation/grid.js';
@@ -15,6 +22,8 @@ interface Session {
   pollWaiter: ((task: WireTask | undefined) => void) | undefined;
   lastSeenMs: number;
   busyTaskId: string;
+  /** Tasks delivered and not yet answered: task id → deadline (Unix ms). */
+  openTasks: Map<string, number>;
 }
 
 export interface PlantSessionsOptions {
@@ -27,9 +36,12 @@ export class PlantSessions {
   private readonly sessions = new Map<string, Session>();
   private readonly waiters = new Set<() => void>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly sweepIntervalMs: number;
+  private lastSweepMs = Date.now();
 
   constructor(private readonly options: PlantSessionsOptions) {
-    this.sweeper = setInterval(() => this.sweep(), Math.max(50, options.silenceLimitMs / 3));
+    this.sweepIntervalMs = Math.max(50, options.silenceLimitMs / 3);
+    this.sweeper = setInterval(() => this.sweep(), this.sweepIntervalMs);
     this.sweeper.unref();
   }
 
@@ -51,6 +63,7 @@ export class PlantSessions {
   deliver(plantId: string, task: WireTask): boolean {
     const s = this.sessions.get(plantId);
     if (s === undefined) return false;
+    s.openTasks.set(task.task_id, task.deadline_unix_ms);
     if (s.stream !== undefined) {
       s.stream.write(task);
     } else if (s.pollWaiter !== undefined) {
@@ -114,6 +127,11 @@ export class PlantSessions {
     s.busyTaskId = busyTaskId;
   }
 
+  /** The plant answered a task: it is held to the silence limit again once no task is open. */
+  answered(plantId: string, taskId: string): void {
+    this.sessions.get(plantId)?.openTasks.delete(taskId);
+  }
+
   /** Ends a plant's stream and disconnects it (revoked credential). */
   kick(plantId: string): void {
     const s = this.sessions.get(plantId);
@@ -135,7 +153,7 @@ export class PlantSessions {
   private touch(plantId: string): Session {
     let s = this.sessions.get(plantId);
     if (s === undefined) {
-      s = { plantId, stream: undefined, queue: [], pollWaiter: undefined, lastSeenMs: Date.now(), busyTaskId: '' };
+      s = { plantId, stream: undefined, queue: [], pollWaiter: undefined, lastSeenMs: Date.now(), busyTaskId: '', openTasks: new Map() };
       this.sessions.set(plantId, s);
       this.options.onConnected(plantId);
       for (const wake of [...this.waiters]) wake();
@@ -154,8 +172,12 @@ export class PlantSessions {
 
   private sweep(): void {
     const now = Date.now();
+    const stalledMs = now - this.lastSweepMs - this.sweepIntervalMs;
+    this.lastSweepMs = now;
     for (const s of [...this.sessions.values()]) {
-      if (now - s.lastSeenMs > this.options.silenceLimitMs) {
+      if (stalledMs > 0) s.lastSeenMs = Math.min(now, s.lastSeenMs + stalledMs);
+      for (const [taskId, deadline] of s.openTasks) if (deadline <= now) s.openTasks.delete(taskId);
+      if (s.openTasks.size === 0 && now - s.lastSeenMs > this.options.silenceLimitMs) {
         s.stream?.end();
         this.disconnect(s.plantId);
       }
