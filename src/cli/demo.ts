@@ -62,9 +62,9 @@ export function demoCommand(): Command {
     .option('--run <name>', 'run folder name (default <scenario>-<seed>)')
     .option('--fast', 'small data and few rounds (under a minute; what the test runs)')
     .option('--select', 'choose the settings on validation blocks (in memory) and print the table, instead of running the demo')
-    .option('--rounds <n>', `federated rounds (default ${defaultDemoOptions.rounds}; fast 3)`, integer(1))
+    .option('--rounds <n>', `federated rounds (default per scenario, CSTR ${defaultDemoOptions.rounds}; fast 3)`, integer(1))
     .option('--local-steps <n>', 'local SGD steps per plant per round (default 10; fast 5)', integer(1))
-    .option('--epochs <n>', `epochs of the local-only and centralized models (default ${defaultDemoOptions.epochs}; fast 5)`, integer(1))
+    .option('--epochs <n>', `epochs of the local-only and centralized models (default per scenario, CSTR ${defaultDemoOptions.epochs}; fast 5)`, integer(1))
     .option('--samples <n>', 'samples per simulated plant (default: each plant its own count)', integer(50))
     .option('--no-dp', 'skip the federated + differential privacy variant')
     .option('--dp-epsilon <ε>', 'privacy budget of the DP variant over all rounds (δ = 1e-5); sets the noise multiplier', positive, 8)
@@ -89,7 +89,9 @@ The federation runs the real commands as processes: 'crucible enroll' per plant,
 plant (commands.txt in the federation folder lists them). The run folder holds plants/ (CSV + schema
 per plant), federation/ (pki, credentials, configs, the coordinator's SQLite store) and report.html.
 
-Exit codes: 0 done; 1 a step failed (message on stderr); 2 bad arguments.`,
+Exit codes: 0 done; 70 PROCESS_FAILED (a coordinator or plant process exited before the run
+completed); 65 DATA_INVALID (e.g. the debutanizer CSV, row and column named); 64 usage error; the
+full table is in docs/cli.md.`,
     )
     .action(async (flags: DemoFlags) => {
       if (flags.select === true) return selectCommand(flags);
@@ -103,6 +105,7 @@ Exit codes: 0 done; 1 a step failed (message on stderr); 2 bad arguments.`,
         rounds: flags.rounds,
         localSteps: flags.localSteps,
         epochs: flags.epochs,
+        centralizedEpochs: flags.epochs,
         samples: flags.samples,
         dp: flags.dp ? { epsilon: flags.dpEpsilon, clipNorm: flags.dpClip, delta: 1e-5 } : false,
         debutanizerFile: flags.dataFile,
@@ -132,7 +135,7 @@ function jsonPrinter(): Printer {
   const line = (o: object): boolean => process.stdout.write(`${JSON.stringify(o)}\n`);
   return {
     event: (e) => line(e),
-    result: (r) => line({ type: 'result', dir: r.dir, report: r.reportPath, metrics: r.metrics, ratios: r.ratios, secureAggregation: r.network.secureAggregation, dpEpsilon: r.dp?.epsilon ?? null, optimization: r.optimization.rows, optimizationSummary: optimizationSummary(r.optimization.rows) }),
+    result: (r) => line({ type: 'result', dir: r.dir, report: r.reportPath, metrics: r.metrics, ratios: r.ratios, secureAggregation: r.network.secureAggregation, dpEpsilon: r.dp?.epsilon ?? null, optimization: r.optimization.rows, optimizationSummary: optimizationSummary(r.optimization.rows), elapsedS: r.elapsedS }),
     stop: () => {},
   };
 }
@@ -187,6 +190,7 @@ function textPrinter(quiet: boolean): Printer {
           endBar();
           if (e.outcome.skipped !== undefined) say(`  ${e.outcome.skipped}`);
           else say(optimizationTable(e.outcome.rows));
+          for (const u of e.outcome.unreachable ?? []) say(`  ${u.plantId}: not scored — ${u.reason}`);
           return;
         case 'report':
           return;
@@ -198,6 +202,7 @@ function textPrinter(quiet: boolean): Printer {
       }
       if (r.dp !== undefined) say(`  federated + DP: ε = ${r.dp.epsilon.toFixed(2)} at δ = ${r.dp.delta} after ${r.dp.rounds} rounds`);
       for (const line of optimizationSummary(r.optimization.rows)) say(`  ${line}`);
+      say(`  done in ${r.elapsedS.toFixed(0)} s`);
       process.stdout.write(`${quiet ? '' : '\nreport: '}${r.reportPath}\n`);
     },
     stop: endBar,

@@ -49,10 +49,10 @@ export function cstrCases(prepared: PreparedPlants): ScenarioCases {
     return name;
   };
   const [tOut, cBOut] = [out('T_'), out('cB')];
-  const optima = new Map<string, PlantCase['optimum']>();
+  const optima = new Map<string, PlantCase['optimum'] | string>();
   const lags = prepared.inputNames.length / prepared.plants[0].dataset.inputs.length;
 
-  const caseFor = (plant: DemoPlant, model: ProcessModel): PlantCase => {
+  const caseFor: ScenarioCases['caseFor'] = (plant: DemoPlant, model: ProcessModel) => {
     const sim = plant.simulated as SimulatedPlant<'cstr'> | undefined;
     if (sim === undefined) throw new CrucibleError('CONFIG_INVALID', `demo: plant ${plant.plantId} has no simulator to score against`);
     const truth = sim.truth;
@@ -68,15 +68,22 @@ export function cstrCases(prepared: PreparedPlants): ScenarioCases {
       checkLimit(`cB ≥ ${cstrLimits.minProductConcentration} mol/L`, s.cB, '>=', cstrLimits.minProductConcentration),
     ];
     if (!optima.has(plant.plantId)) {
-      const best = vanDeVusseConstrainedOptimum(truth.parameters, { feed, limits: cstrLimits, dilutionPerH: dilutionRangePerH, jacketDutyKJPerH: dutyRangeKJPerH });
-      optima.set(plant.plantId, { profit: best.profit, setpoints: { [dName]: best.dilutionPerH, [qName]: best.jacketDutyKJPerH / volumeL, [tOut]: best.state.temperatureC }, active: best.active });
+      try {
+        const best = vanDeVusseConstrainedOptimum(truth.parameters, { feed, limits: cstrLimits, dilutionPerH: dilutionRangePerH, jacketDutyKJPerH: dutyRangeKJPerH });
+        optima.set(plant.plantId, { profit: best.profit, setpoints: { [dName]: best.dilutionPerH, [qName]: best.jacketDutyKJPerH / volumeL, [tOut]: best.state.temperatureC }, active: best.active });
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        optima.set(plant.plantId, `the true plant cannot meet the limits anywhere in the box (${e.message.replace(/^vanDeVusseConstrainedOptimum: /, '')} at cA0 = ${feed.feedConcentration}, T0 = ${feed.feedTemperatureC} °C)`);
+      }
     }
+    const optimum = optima.get(plant.plantId)!;
+    if (typeof optimum === 'string') return { unreachable: optimum };
     // The back-off on the spec: the model's error in the product's cB, from its residual on this plant's
     // own rows of steady operation less the analyser's repeatability (measurement noise is no model error).
     const residual = residualStd(model, steadyRows(plant.data.train, [0, 1], lags), cBOut);
     const sigma = Math.sqrt(Math.max(0, residual ** 2 - sim.config.analyser.noiseStd ** 2));
     return {
-      optimum: optima.get(plant.plantId)!,
+      optimum,
       problem: () =>
         parseSetpointProblem(
           {

@@ -58,6 +58,8 @@ export interface OptimizationOutcome {
   rows: OptimizationRow[];
   /** Why there are no rows (scenario without a profit model). */
   skipped?: string;
+  /** Plants whose true plant cannot meet the limits at all (no optimum to score against), and why. */
+  unreachable?: { plantId: string; reason: string }[];
   /** What was optimized, in words (objective, box, limits, how it is implemented). */
   description?: string;
   maxMahalanobis?: number;
@@ -75,11 +77,16 @@ export function optimizePlants(
     prepared.scenario === 'cstr' ? cstrCases(prepared) : prepared.scenario === 'williams-otto' ? williamsOttoCases(prepared) : undefined;
   if (setup === undefined) return { rows: [], skipped: `no profit model for scenario '${prepared.scenario}': setpoint optimization runs for cstr and williams-otto` };
   const rows: OptimizationRow[] = [];
+  const unreachable: { plantId: string; reason: string }[] = [];
   for (const plant of prepared.plants) {
     for (const [label, modelOf] of Object.entries(models)) {
       const model = modelOf(plant.plantId);
       if (model === undefined) continue;
       const c = setup.caseFor(plant, model);
+      if ('unreachable' in c) {
+        if (!unreachable.some((u) => u.plantId === plant.plantId)) unreachable.push({ plantId: plant.plantId, reason: c.unreachable });
+        continue;
+      }
       const surrogate = steadyStateSurrogate(model, raw, lags);
       const base = { plantId: plant.plantId, model: label, optimalProfit: c.optimum.profit, optimum: c.optimum.setpoints, optimumActive: c.optimum.active };
       let result: SetpointResult;
@@ -111,6 +118,6 @@ export function optimizePlants(
       });
     }
   }
-  return { rows, maxMahalanobis, description: setup.description };
+  return { rows, unreachable, maxMahalanobis, description: setup.description };
 }
 

@@ -49,7 +49,7 @@ export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<
           ['model', `MLP ${[r.prepared.inputNames.length, ...r.options.hidden, r.prepared.outputNames.length].join('–')}, ${r.options.activation}`],
           ['federated training', `${r.network.rounds.length} rounds × ${r.options.localSteps} local SGD steps (lr ${r.options.localLearningRate}, batch ${r.options.batchSize}), FedAdam server lr ${r.options.serverLearningRate}; coordinator and 3 plant processes over gRPC with mutual TLS on 127.0.0.1:${r.network.port}`],
           ['secure aggregation', r.network.secureAggregation ? 'on (SecAgg+ over gRPC: every plant required it, the coordinator saw only the sums of updates and feature statistics)' : 'off (the coordinator saw each plant\'s update)'],
-          ['local-only / centralized', `${r.options.epochs} epochs each, Adam lr ${r.options.learningRate} with cosine decay`],
+          ['local-only / centralized', `${r.options.epochs} / ${r.options.centralizedEpochs} epochs, Adam lr ${r.options.learningRate} with cosine decay (chosen on validation blocks)`],
           ['personalization', `each plant fine-tunes the federated model for ${r.options.fineTuneEpochs} epochs on its own rows (Adam lr ${r.options.fineTuneLearningRate}): 'federated+finetune'`],
           ['federated beats local-only', `${beats} of ${plants.length} plants (federated+finetune: ${r.ratios.filter((x) => x.fineTunedOverLocal < 1).length} of ${plants.length}); test MSE federated/local ${range(r.ratios.map((x) => x.federatedOverLocal))}, federated/centralized ${range(r.ratios.map((x) => x.federatedOverCentralized))}`],
           ...r.ratios.map((x): [string, string] => [
@@ -76,9 +76,10 @@ export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<
         svg: barChart(plants, methods.map((m) => ({ name: m, values: plants.map((p) => r.metrics.find((x) => x.plantId === p && x.method === m)?.mse ?? Number.NaN) })), {
           title: 'Test MSE per plant',
           xLabel: 'plant',
-          yLabel: 'MSE (standardised)',
+          yLabel: 'MSE (standardised, log scale)',
+          logY: true,
         }),
-        caption: 'Local-only vs federated vs centralized (and federated + DP).',
+        caption: 'Local-only vs federated vs centralized (and federated + DP), log scale.',
       },
     ],
   });
@@ -136,7 +137,12 @@ export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<
                 ['ε spent (RDP accountant)', r.dp.epsilon] as [string, number],
               ],
             },
-            { kind: 'table' as const, caption: 'ε after each round', columns: ['round', 'ε'], rows: r.dp.ledger.map((x) => [x.round, x.epsilon]) },
+            {
+              kind: 'figure' as const,
+              svg: lineChart([{ name: 'ε spent', points: r.dp.ledger.map((x): [number, number] => [x.round, x.epsilon]) }], { title: 'Privacy ledger', xLabel: 'round', yLabel: `ε at δ = ${r.dp.delta}` }),
+              caption: 'ε spent after each round (RDP accountant).',
+            },
+            { kind: 'table' as const, caption: 'ε spent (every tenth of the run)', columns: ['round', 'ε'], rows: tenths(r.dp.ledger).map((x) => [x.round, x.epsilon]) },
           ]
         : [{ kind: 'text' as const, text: 'No differentially private variant was trained in this run.' }]),
     ],
@@ -149,6 +155,12 @@ export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<
     subtitle: `Three plants learn one process model without sharing data — ${new Date().toISOString()}`,
     sections,
   });
+}
+
+/** The first entry and every tenth of the run (at most 11 rows). */
+function tenths<T>(ledger: readonly T[]): T[] {
+  const step = Math.max(1, Math.round(ledger.length / 10));
+  return ledger.filter((_, i) => i === 0 || (i + 1) % step === 0 || i === ledger.length - 1);
 }
 
 function range(values: readonly number[]): string {
@@ -191,6 +203,22 @@ function optimizationSection(opt: OptimizationOutcome): ReportSection {
           "of the mean of the model's training inputs, from the feature statistics it was scaled with — for the federated model the fleet's, summed by secure aggregation; " +
           "for a local-only model the plant's own. Regret = (true optimum − true profit of the implemented setpoints) / true optimum.",
       },
+      {
+        kind: 'figure',
+        svg: barChart(
+          [...new Set(opt.rows.map((x) => x.plantId))],
+          [...new Set(opt.rows.map((x) => x.model))].map((m) => ({
+            name: m,
+            values: [...new Set(opt.rows.map((x) => x.plantId))].map((p) => {
+              const row = opt.rows.find((x) => x.plantId === p && x.model === m);
+              return row === undefined || row.status === 'infeasible' ? Number.NaN : Math.max(0, row.regretPercent);
+            }),
+          })),
+          { title: 'Regret on the true plant', xLabel: 'plant', yLabel: 'regret (% of the true optimum)' },
+        ),
+        caption: 'A missing bar: the model found no point meeting the limits within its trust region (no recommendation). Rows that break a limit are marked in the table.',
+      },
+      ...(opt.unreachable ?? []).map((u) => ({ kind: 'text' as const, text: `${u.plantId} is not scored: ${u.reason}.` })),
       {
         kind: 'table',
         caption: 'Optimization result',

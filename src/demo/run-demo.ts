@@ -48,8 +48,10 @@ export interface DemoOptions {
   /** Personalization: epochs and Adam learning rate with which each plant fine-tunes the federated model on its own rows. */
   fineTuneEpochs: number;
   fineTuneLearningRate: number;
-  /** Epochs of the local-only and centralized models (Adam, cosine decay from `learningRate`). */
+  /** Epochs of the local-only models (Adam, cosine decay from `learningRate`). */
   epochs: number;
+  /** Epochs of the centralized model. */
+  centralizedEpochs: number;
   hidden: number[];
   activation: ActivationName;
   learningRate: number;
@@ -83,6 +85,7 @@ export const defaultDemoOptions: DemoOptions = {
   fineTuneEpochs: 2,
   fineTuneLearningRate: 0.001,
   epochs: 10,
+  centralizedEpochs: 10,
   hidden: [32, 32],
   activation: 'tanh',
   learningRate: 0.01,
@@ -90,8 +93,19 @@ export const defaultDemoOptions: DemoOptions = {
   dp: { epsilon: 8, clipNorm: 0.1, delta: 1e-5 },
 };
 
+/**
+ * Per scenario, the settings its own validation blocks chose where they differ from the CSTR's
+ * (`crucible demo --select --scenario <name>`, seed 7; tables in docs/simulators.md and docs/data.md).
+ */
+export const scenarioDefaults: Readonly<Record<DemoScenario, Partial<DemoOptions>>> = {
+  cstr: {},
+  debutanizer: { hidden: [64, 64], rounds: 800, epochs: 30, centralizedEpochs: 100, fineTuneEpochs: 5 },
+  'williams-otto': {},
+  eaf: {},
+};
+
 /** What fast mode changes: small data, few rounds (under a minute end to end). */
-export const fastDemoOverrides: Partial<DemoOptions> = { samples: 500, rounds: 3, localSteps: 5, epochs: 5, fineTuneEpochs: 1, hidden: [16] };
+export const fastDemoOverrides: Partial<DemoOptions> = { samples: 500, rounds: 3, localSteps: 5, epochs: 5, centralizedEpochs: 5, fineTuneEpochs: 1, hidden: [16] };
 
 export type MethodName = Method | 'federated+finetune' | 'federated+dp';
 
@@ -122,13 +136,17 @@ export interface DemoResult {
   metrics: PlantMetricsRow[];
   dp?: DpOutcome;
   optimization: OptimizationOutcome;
+  /** Wall time of the whole run [s]. */
+  elapsedS: number;
   /** Per plant: federated MSE / local MSE and federated MSE / centralized MSE. */
   ratios: { plantId: string; federatedOverLocal: number; federatedOverCentralized: number; fineTunedOverLocal: number }[];
 }
 
 /** Runs the demo (see the file comment). */
 export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator<DemoEvent, DemoResult, undefined> {
-  const o: DemoOptions = { ...defaultDemoOptions, ...(input.fast ? fastDemoOverrides : {}), ...stripUndefined(input) };
+  const startedMs = Date.now();
+  const scenarioName = input.scenario ?? defaultDemoOptions.scenario;
+  const o: DemoOptions = { ...defaultDemoOptions, ...scenarioDefaults[scenarioName], ...(input.fast ? fastDemoOverrides : {}), ...stripUndefined(input) };
   const dir = resolve(o.outDir, o.runName ?? `${o.scenario}-${o.seed}`);
   const network = { hidden: o.hidden, activation: o.activation };
 
@@ -174,21 +192,22 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
 
   yield { type: 'step', step: 3, title: 'Local-only and centralized models for comparison' };
   const trainings = prepared.plants.length + 1;
-  const compare = yield* drain<DemoEvent, Awaited<ReturnType<typeof compareTraining>>>(async (emit) => {
+  const compare = yield* drain<DemoEvent, { local: Record<string, ProcessModel>; centralized?: ProcessModel; scaling: ProcessModel['scaling'] }>(async (emit) => {
     let done = 0;
     emit({ type: 'progress', what: 'models', done, total: trainings, label: 'training' });
-    return compareTraining(
-      prepared.plants.map((p) => p.data),
-      {
+    const train = (method: 'local' | 'centralized', epochs: number) =>
+      compareTraining(prepared.plants.map((p) => p.data), {
         inputNames: prepared.inputNames,
         outputNames: prepared.outputNames,
         network,
-        methods: ['local', 'centralized'],
-        central: { epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate },
+        methods: [method],
+        central: { epochs, batchSize: o.batchSize, learningRate: o.learningRate },
         seed: o.seed,
         onProgress: (label) => emit({ type: 'progress', what: 'models', done: ++done, total: trainings, label }),
-      },
-    );
+      });
+    const local = await train('local', o.epochs);
+    const pooled = await train('centralized', o.centralizedEpochs);
+    return { local: local.local, centralized: pooled.centralized, scaling: local.scaling };
   });
 
   let dp: DpOutcome | undefined;
@@ -247,7 +266,7 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
     models: { local: compare.local, federated, personalized, centralized: compare.centralized, dp: dp?.model },
   });
   yield { type: 'report', path: reportPath };
-  return { dir, reportPath, prepared, network: networkResult, metrics, dp, optimization, ratios };
+  return { dir, reportPath, prepared, network: networkResult, metrics, dp, optimization, ratios, elapsedS: (Date.now() - startedMs) / 1000 };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -37,7 +37,8 @@ export interface PlantCase {
 
 /** A scenario's cases: one per plant and model (the problem's back-off depends on the model), and the problem in words. */
 export interface ScenarioCases {
-  caseFor(plant: DemoPlant, model: ProcessModel): PlantCase;
+  /** The plant's case, or why there is none (its true plant cannot meet the limits at all). */
+  caseFor(plant: DemoPlant, model: ProcessModel): PlantCase | { unreachable: string };
   description: string;
 }
 
