@@ -11,7 +11,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { demoScenarios, preparePlants, type DemoScenario } from '../demo/plants.js';
 import { type DemoEvent, type DemoOptions, type DemoResult, defaultDemoOptions, runDemo } from '../demo/run-demo.js';
 import { selectDemoSettings, type SelectionReport } from '../demo/select.js';
-import type { OptimizationRow } from '../demo/optimize.js';
+import { type OptimizationRow, optimizationSummary } from '../demo/optimize.js';
 import { presetNames, type PresetName } from '../process/scenario.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { join, resolve } from 'node:path';
@@ -230,23 +230,6 @@ function optimizationTable(rows: readonly OptimizationRow[]): string {
     return `  ${r.plantId.padEnd(9)} ${r.model.padEnd(18)} ${at.padEnd(34)} ${r.trueProfit.toFixed(2).padStart(11)} ${r.optimalProfit.toFixed(2).padStart(8)} ${`${r.regretPercent.toFixed(1)}%`.padStart(7)}  ${limits}${open}`;
   });
   return ['', header, ...lines].join('\n');
-}
-
-/** Per model: regret range, plants within 2 % with every limit met, and whether federated beats local-only at each plant. */
-function optimizationSummary(rows: readonly OptimizationRow[]): string[] {
-  const models = [...new Set(rows.map((r) => r.model))];
-  const good = (r: OptimizationRow): boolean => r.status === 'recommended' && r.trueFeasible && r.regretPercent <= 2;
-  const out = models.map((m) => {
-    const mine = rows.filter((r) => r.model === m);
-    const regrets = mine.filter((r) => r.status === 'recommended').map((r) => r.regretPercent);
-    const range = regrets.length > 0 ? `${Math.min(...regrets).toFixed(1)}–${Math.max(...regrets).toFixed(1)}%` : 'none';
-    return `${m}: regret ${range}; within 2 % with every limit met at ${mine.filter(good).length} of ${mine.length} plants`;
-  });
-  const plants = [...new Set(rows.map((r) => r.plantId))];
-  const score = (r: OptimizationRow | undefined): number => (r === undefined || r.status === 'infeasible' || !r.trueFeasible ? Infinity : r.regretPercent);
-  const better = plants.filter((p) => score(rows.find((r) => r.plantId === p && r.model === 'federated')) < score(rows.find((r) => r.plantId === p && r.model === 'local')));
-  if (rows.some((r) => r.model === 'local')) out.push(`federated better than local-only (lower regret, limits met) at ${better.length} of ${plants.length} plants`);
-  return out;
 }
 
 /** `crucible demo --select`: the validation table behind the defaults. */

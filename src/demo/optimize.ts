@@ -121,3 +121,25 @@ export function optimizePlants(
   return { rows, unreachable, maxMahalanobis, description: setup.description };
 }
 
+/**
+ * Per model: regret range, plants within 2 % with every limit met, and at how many plants the
+ * federated optimum beats the local-only one (lower regret with every limit met).
+ *
+ * @example
+ * optimizationSummary(outcome.rows); // ['local: regret 8.2–8.6%; within 2 % with every limit met at 0 of 3 plants', …]
+ */
+export function optimizationSummary(rows: readonly OptimizationRow[]): string[] {
+  const models = [...new Set(rows.map((r) => r.model))];
+  const good = (r: OptimizationRow): boolean => r.status === 'recommended' && r.trueFeasible && r.regretPercent <= 2;
+  const out = models.map((m) => {
+    const mine = rows.filter((r) => r.model === m);
+    const regrets = mine.filter((r) => r.status === 'recommended').map((r) => r.regretPercent);
+    const range = regrets.length > 0 ? `${Math.min(...regrets).toFixed(1)}–${Math.max(...regrets).toFixed(1)}%` : 'none';
+    return `${m}: regret ${range}; within 2 % with every limit met at ${mine.filter(good).length} of ${mine.length} plants`;
+  });
+  const plants = [...new Set(rows.map((r) => r.plantId))];
+  const score = (r: OptimizationRow | undefined): number => (r === undefined || r.status === 'infeasible' || !r.trueFeasible ? Infinity : r.regretPercent);
+  const better = plants.filter((p) => score(rows.find((r) => r.plantId === p && r.model === 'federated')) < score(rows.find((r) => r.plantId === p && r.model === 'local')));
+  if (rows.some((r) => r.model === 'local')) out.push(`federated better than local-only (lower regret, limits met) at ${better.length} of ${plants.length} plants`);
+  return out;
+}

@@ -108,8 +108,8 @@ export async function preparePlants(options: PreparePlantsOptions): Promise<Prep
     const byId = new Map(fleet.plants.map((p) => [p.plantId, p]));
     logs = (await readManifestPlants(join(plantsDir, 'manifest.json'))).map(({ id, dataset }) => {
       const simulated = byId.get(id);
-      const volumeL = (simulated as SimulatedPlant<'cstr'> | undefined)?.config.parameters.reactorVolumeL;
-      return { id, dataset: process === 'cstr' && volumeL !== undefined ? withSpecificDuty(dataset, volumeL) : dataset, simulated };
+      if (process !== 'cstr' || simulated === undefined) return { id, dataset, simulated };
+      return { id, dataset: withSpecificDuty(dataset, (simulated as SimulatedPlant<'cstr'>).config.parameters.reactorVolumeL), simulated };
     });
     featureNote =
       process === 'cstr'

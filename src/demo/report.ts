@@ -11,7 +11,7 @@ import { barChart, lineChart, parityPlot } from '../report/svg.js';
 import type { ProcessModel } from '../nn/process-model.js';
 import type { DpOutcome } from './dp.js';
 import type { NetworkResult } from './network.js';
-import type { OptimizationOutcome } from './optimize.js';
+import { type OptimizationOutcome, optimizationSummary } from './optimize.js';
 import type { LimitCheck } from './setpoint-case.js';
 import type { PreparedPlants } from './plants.js';
 import type { DemoOptions, DemoResult, MethodName, PlantMetricsRow } from './run-demo.js';
@@ -52,6 +52,7 @@ export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<
           ['local-only / centralized', `${r.options.epochs} / ${r.options.centralizedEpochs} epochs, Adam lr ${r.options.learningRate} with cosine decay (chosen on validation blocks)`],
           ['personalization', `each plant fine-tunes the federated model for ${r.options.fineTuneEpochs} epochs on its own rows (Adam lr ${r.options.fineTuneLearningRate}): 'federated+finetune'`],
           ['federated beats local-only', `${beats} of ${plants.length} plants (federated+finetune: ${r.ratios.filter((x) => x.fineTunedOverLocal < 1).length} of ${plants.length}); test MSE federated/local ${range(r.ratios.map((x) => x.federatedOverLocal))}, federated/centralized ${range(r.ratios.map((x) => x.federatedOverCentralized))}`],
+          ...optimizationSummary(r.optimization.rows).map((line, i): [string, string] => [i === 0 ? 'setpoint optimization' : '', line]),
           ...r.ratios.map((x): [string, string] => [
             `${x.plantId}: test MSE ratios`,
             `federated/local ${x.federatedOverLocal.toFixed(3)}, federated/centralized ${x.federatedOverCentralized.toFixed(3)}, federated+finetune/local ${x.fineTunedOverLocal.toFixed(3)}`,

@@ -16,7 +16,7 @@ import type { ActivationName } from '../nn/activation.js';
 import { Mlp } from '../nn/mlp.js';
 import { ProcessModel } from '../nn/process-model.js';
 import { saveProcessModel } from '../nn/save.js';
-import { compareTraining, type Method } from '../study/compare.js';
+import { compareTraining, type Method, type PlantSplit } from '../study/compare.js';
 import { federatedWithDp, noiseMultiplierFor, type DpOutcome } from './dp.js';
 import { federateOverNetwork, type NetworkEvent, type NetworkResult } from './network.js';
 import { fineTune } from './personalize.js';
@@ -95,13 +95,13 @@ export const defaultDemoOptions: DemoOptions = {
 
 /**
  * Per scenario, the settings its own validation blocks chose where they differ from the CSTR's
- * (`crucible demo --select --scenario <name>`, seed 7; tables in docs/simulators.md and docs/data.md).
+ * (`crucible demo --select --scenario <name>`, seed 7; docs/simulators.md, "Demo settings per scenario").
  */
 export const scenarioDefaults: Readonly<Record<DemoScenario, Partial<DemoOptions>>> = {
   cstr: {},
   debutanizer: { hidden: [64, 64], rounds: 800, epochs: 30, centralizedEpochs: 100, fineTuneEpochs: 5 },
-  'williams-otto': {},
-  eaf: {},
+  'williams-otto': { hidden: [64, 64], rounds: 100, epochs: 30, centralizedEpochs: 100, fineTuneEpochs: 5 },
+  eaf: { hidden: [64, 64], rounds: 800, epochs: 30, centralizedEpochs: 30, fineTuneEpochs: 2 },
 };
 
 /** What fast mode changes: small data, few rounds (under a minute end to end). */
@@ -195,8 +195,10 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
   const compare = yield* drain<DemoEvent, { local: Record<string, ProcessModel>; centralized?: ProcessModel; scaling: ProcessModel['scaling'] }>(async (emit) => {
     let done = 0;
     emit({ type: 'progress', what: 'models', done, total: trainings, label: 'training' });
-    const train = (method: 'local' | 'centralized', epochs: number) =>
-      compareTraining(prepared.plants.map((p) => p.data), {
+    // One model per call, yielding to the event loop between them, so the bar moves as each finishes.
+    const train = async (plants: PlantSplit[], method: 'local' | 'centralized', epochs: number) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return compareTraining(plants, {
         inputNames: prepared.inputNames,
         outputNames: prepared.outputNames,
         network,
@@ -205,9 +207,11 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
         seed: o.seed,
         onProgress: (label) => emit({ type: 'progress', what: 'models', done: ++done, total: trainings, label }),
       });
-    const local = await train('local', o.epochs);
-    const pooled = await train('centralized', o.centralizedEpochs);
-    return { local: local.local, centralized: pooled.centralized, scaling: local.scaling };
+    };
+    const local: Record<string, ProcessModel> = {};
+    for (const p of prepared.plants) local[p.plantId] = (await train([p.data], 'local', o.epochs)).local[p.plantId];
+    const pooled = await train(prepared.plants.map((p) => p.data), 'centralized', o.centralizedEpochs);
+    return { local, centralized: pooled.centralized, scaling: pooled.scaling };
   });
 
   let dp: DpOutcome | undefined;

@@ -94,11 +94,11 @@ interface FleetPlantShape {
   sizeFactor: number;
   window: { dilutionPerH: [number, number]; specificDutyKJPerHL: [number, number] };
   later: { fromH: number; dilutionPerH: [number, number]; specificDutyKJPerHL: [number, number] };
-  feed: CstrPlantConfig['feed'];
+  /** Feed means (cA0 [mol/L], T0 [°C]) and correlation time [h]; the spread is the same at every plant. */
+  feed: { concentration: number; temperatureC: number; correlationTimeH: number };
   fouling: CstrPlantConfig['fouling'];
   samples: number;
   samplingIntervalS: number;
-  temperatureBias: number;
 }
 
 function fleetPlant(f: FleetPlantShape): CstrPlantConfig {
@@ -108,8 +108,10 @@ function fleetPlant(f: FleetPlantShape): CstrPlantConfig {
     plantId: f.plantId, activity: f.activity, activationShift: [0, 0, 0], sizeFactor: f.sizeFactor,
     window: { dilutionPerH: f.window.dilutionPerH, jacketDutyKJPerH: duty(f.window.specificDutyKJPerHL) },
     campaigns: [{ fromH: f.later.fromH, window: { dilutionPerH: f.later.dilutionPerH, jacketDutyKJPerH: duty(f.later.specificDutyKJPerHL) } }],
-    feed: f.feed, fouling: f.fouling, samples: f.samples, samplingIntervalS: f.samplingIntervalS, holdS: [900, 2700],
-    temperatureSensor: { noiseStd: 0.1, bias: f.temperatureBias, driftPerH: 0 }, noiseScale: 1,
+    feed: { concentrationMean: f.feed.concentration, concentrationStd: 0.08, temperatureMeanC: f.feed.temperatureC, temperatureStdC: 0.7, correlationTimeH: f.feed.correlationTimeH },
+    fouling: f.fouling, samples: f.samples, samplingIntervalS: f.samplingIntervalS, holdS: [900, 2700],
+    // Calibrated instruments: noise, no bias or drift.
+    temperatureSensor: { noiseStd: 0.1, bias: 0, driftPerH: 0 }, noiseScale: 1,
     analyser: { noiseStd: 0.01, bias: 0, driftPerH: 0, sampleIntervalS: 600, deadTimeS: 180 },
   });
 }
@@ -118,7 +120,7 @@ function fleetPlant(f: FleetPlantShape): CstrPlantConfig {
  * The three-plant setting modelled on arXiv 2604.26073 (three independent plants under
  * heterogeneous operating conditions, time-series sensor data; its abstract gives no plant
  * parameters, so this is our design — docs/simulators.md says why): three plants of ONE licensed
- * process and catalyst family (activity 0.97–1.03) of different sizes (VR 8, 10, 14 L), each
+ * process and catalyst family (activity 0.98–1.02) of different sizes (VR 8, 10, 14 L), each
  * running its own narrow window with few analyser results, with modest differences in feed,
  * fouling and sensors; in the last part of each log the plant moves into conditions other plants
  * have run.
@@ -129,22 +131,22 @@ export function cstrPaperPreset(): CstrPlantConfig[] {
       plantId: 'plant-a', activity: 1.0, sizeFactor: 1.0,
       window: { dilutionPerH: [10, 19], specificDutyKJPerHL: [-330, -150] },
       later: { fromH: 42, dilutionPerH: [18, 28], specificDutyKJPerHL: [-300, -150] },
-      feed: { concentrationMean: 5.1, concentrationStd: 0.08, temperatureMeanC: 104.5, temperatureStdC: 0.7, correlationTimeH: 2 },
-      fouling: { timeConstantH: 2000, floor: 0.9 }, samples: 3600, samplingIntervalS: 60, temperatureBias: 0,
+      feed: { concentration: 5.1, temperatureC: 104.5, correlationTimeH: 2 },
+      fouling: { timeConstantH: 2000, floor: 0.9 }, samples: 3600, samplingIntervalS: 60,
     }),
     fleetPlant({
       plantId: 'plant-b', activity: 0.98, sizeFactor: 1.4,
       window: { dilutionPerH: [20, 29], specificDutyKJPerHL: [-400, -250] },
       later: { fromH: 35, dilutionPerH: [24, 34], specificDutyKJPerHL: [-260, -100] },
-      feed: { concentrationMean: 5.0, concentrationStd: 0.08, temperatureMeanC: 105.5, temperatureStdC: 0.7, correlationTimeH: 1.5 },
-      fouling: { timeConstantH: 800, floor: 0.85 }, samples: 3000, samplingIntervalS: 60, temperatureBias: 0,
+      feed: { concentration: 5.0, temperatureC: 105.5, correlationTimeH: 1.5 },
+      fouling: { timeConstantH: 800, floor: 0.85 }, samples: 3000, samplingIntervalS: 60,
     }),
     fleetPlant({
       plantId: 'plant-c', activity: 1.02, sizeFactor: 0.8,
       window: { dilutionPerH: [27, 35], specificDutyKJPerHL: [-180, -60] },
       later: { fromH: 42, dilutionPerH: [14, 24], specificDutyKJPerHL: [-260, -120] },
-      feed: { concentrationMean: 5.2, concentrationStd: 0.08, temperatureMeanC: 104.0, temperatureStdC: 0.7, correlationTimeH: 1 },
-      fouling: { timeConstantH: 1500, floor: 0.9 }, samples: 1800, samplingIntervalS: 120, temperatureBias: 0,
+      feed: { concentration: 5.2, temperatureC: 104.0, correlationTimeH: 1 },
+      fouling: { timeConstantH: 1500, floor: 0.9 }, samples: 1800, samplingIntervalS: 120,
     }),
   ];
 }
