@@ -114,7 +114,7 @@ export function cstrCases(prepared: PreparedPlants): ScenarioCases {
     caseFor,
     description:
       `Each plant maximises VR·D·(cB − 0.15·cA0) − 0.05·|Qk|/1000 [$/h] over D ∈ [${dilutionRangePerH.join(', ')}] 1/h and q = Qk/VR (Qk ∈ [${dutyRangeKJPerH.join(', ')}] kJ/h) ` +
-      `at its mean feed, subject to T ≤ ${cstrLimits.maxTemperatureC} °C and the product spec cB ≥ ${cstrLimits.minProductConcentration} mol/L (the model must meet cB ≥ spec + its own cB residual σ). ` +
+      `at its mean feed, subject to T ≤ ${cstrLimits.maxTemperatureC} °C and the product spec cB ≥ ${cstrLimits.minProductConcentration} mol/L (the model must meet cB ≥ spec + σ, σ its error in cB: its residual on the plant's own rows of steady operation less the analyser's repeatability). ` +
       `The plant runs the recommendation as setpoints of D and of its temperature controller (T_sp = the model's predicted T at its optimum), which moves the jacket duty; ` +
       `'open loop' applies the model's jacket duty instead. True optimum: the plant's simulator over the same box and limits.`,
   };
