@@ -11,7 +11,7 @@
  * coordinator never saw a plant's own); for a local-only model, the plant's own.
  *
  * @example
- * const outcome = optimizePlants(prepared, { federated: () => fedModel, local: (id) => localModels[id] });
+ * const outcome = await optimizePlants(prepared, { federated: () => fedModel, local: (id) => localModels[id] });
  */
 import { isCrucibleError } from '../errors.js';
 import type { ProcessModel } from '../nn/process-model.js';
@@ -65,12 +65,15 @@ export interface OptimizationOutcome {
   maxMahalanobis?: number;
 }
 
-/** Optimizes every plant's profit with each named model and scores it on the plant's simulator. */
-export function optimizePlants(
+/**
+ * Optimizes every plant's profit with each named model and scores it on the plant's simulator,
+ * yielding to the event loop between optimizations so `onProgress` can be drawn as it goes.
+ */
+export async function optimizePlants(
   prepared: PreparedPlants,
   models: Readonly<Record<string, (plantId: string) => ProcessModel | undefined>>,
-  options: { seed?: number } = {},
-): OptimizationOutcome {
+  options: { seed?: number; onProgress?: (done: number, total: number, label: string) => void } = {},
+): Promise<OptimizationOutcome> {
   const raw = prepared.plants[0].dataset.inputs;
   const lags = prepared.inputNames.length / raw.length;
   const setup: ScenarioCases | undefined =
@@ -78,8 +81,12 @@ export function optimizePlants(
   if (setup === undefined) return { rows: [], skipped: `no profit model for scenario '${prepared.scenario}': setpoint optimization runs for cstr and williams-otto` };
   const rows: OptimizationRow[] = [];
   const unreachable: { plantId: string; reason: string }[] = [];
+  const total = prepared.plants.length * Object.keys(models).length;
+  let done = 0;
   for (const plant of prepared.plants) {
     for (const [label, modelOf] of Object.entries(models)) {
+      await new Promise((resolve) => setImmediate(resolve));
+      options.onProgress?.(done++, total, `${plant.plantId} ${label}`);
       const model = modelOf(plant.plantId);
       if (model === undefined) continue;
       const c = setup.caseFor(plant, model);
@@ -118,6 +125,7 @@ export function optimizePlants(
       });
     }
   }
+  options.onProgress?.(total, total, 'done');
   return { rows, unreachable, maxMahalanobis, description: setup.description };
 }
 

@@ -40,6 +40,10 @@ test('the fast demo trains over gRPC with separate processes and writes a report
       }
     }
     assert.ok(result.dp !== undefined && result.dp.epsilon > 0 && Number.isFinite(result.dp.epsilon));
+    // Every long step reports its progress to the end: the comparison models, the DP rounds, the optimizations.
+    for (const what of ['models', 'DP rounds', 'optimizations']) {
+      assert.ok(events.some((e) => e.type === 'progress' && e.what === what && e.done === e.total && e.total > 0), what);
+    }
     // Optimization is scored on the true simulator: a recommendation that meets every limit never beats the true optimum.
     assert.equal(result.optimization.rows.length, 12);
     for (const r of result.optimization.rows) {

@@ -252,15 +252,17 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
   }));
 
   yield { type: 'step', step: 5, title: 'Setpoint optimization with each model, scored on the true simulator' };
-  const optimization = optimizePlants(
-    prepared,
-    {
-      local: (id) => compare.local[id],
-      federated: () => federated,
-      'federated+finetune': (id) => personalized[id],
-      centralized: () => compare.centralized,
-    },
-    { seed: o.seed },
+  const optimization = yield* drain<DemoEvent, OptimizationOutcome>((emit) =>
+    optimizePlants(
+      prepared,
+      {
+        local: (id) => compare.local[id],
+        federated: () => federated,
+        'federated+finetune': (id) => personalized[id],
+        centralized: () => compare.centralized,
+      },
+      { seed: o.seed, onProgress: (done, total, label) => emit({ type: 'progress', what: 'optimizations', done, total, label }) },
+    ),
   );
   yield { type: 'optimized', outcome: optimization };
 
