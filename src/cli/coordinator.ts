@@ -53,7 +53,10 @@ federation.yaml:
   secureAggregation: { enabled: true, threshold: 0.6 }   # the coordinator sees only sums
   rounds: 50
   minPlants: 2
-  timeouts: { waitForPlantsMs: 600000, fitMs: 120000, evaluateMs: 60000 }`,
+  timeouts: { waitForPlantsMs: 600000, fitMs: 120000, evaluateMs: 60000 }
+
+Exit codes: 0 run completed; 78 CONFIG_INVALID (a key of federation.yaml, named); 75 QUORUM_NOT_REACHED
+or SECAGG_BELOW_THRESHOLD; 78 CHECKPOINT_MISMATCH; 64 usage error; the full table is in docs/cli.md.`,
     )
     .action(async (flags: CoordinatorFlags) => {
       const config = await readConfigFile(flags.config, coordinatorConfigSchema);

@@ -8,12 +8,19 @@
  * // crucible demo --scenario cstr --seed 7
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { demoScenarios, type DemoScenario } from '../demo/plants.js';
-import { type DemoEvent, type DemoOptions, type DemoResult, runDemo } from '../demo/run-demo.js';
+import { demoScenarios, preparePlants, type DemoScenario } from '../demo/plants.js';
+import { type DemoEvent, type DemoOptions, type DemoResult, defaultDemoOptions, runDemo } from '../demo/run-demo.js';
+import { selectDemoSettings, type SelectionReport } from '../demo/select.js';
+import { type OptimizationRow, optimizationSummary } from '../demo/optimize.js';
+import { presetNames, type PresetName } from '../process/scenario.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
+import { join, resolve } from 'node:path';
 import { createProgress, type Progress } from './progress.js';
 
 interface DemoFlags {
   scenario: DemoScenario;
+  preset: PresetName;
+  select?: boolean;
   seed: number;
   out: string;
   run?: string;
@@ -49,13 +56,15 @@ export function demoCommand(): Command {
   return new Command('demo')
     .description('run the three-plant demo end to end: simulate, federate over gRPC, compare with local-only and centralized, optimize, report')
     .addOption(new Option('--scenario <name>', 'plants to use').choices([...demoScenarios]).default('cstr'))
+    .addOption(new Option('--preset <name>', 'preset of the simulated plants').choices([...presetNames]).default('arxiv-2604.26073'))
     .option('--seed <n>', 'seed of the plants, their data and every model', integer(0), 7)
     .option('--out <dir>', 'parent folder of the run folder', 'out')
     .option('--run <name>', 'run folder name (default <scenario>-<seed>)')
     .option('--fast', 'small data and few rounds (under a minute; what the test runs)')
-    .option('--rounds <n>', 'federated rounds (default 200; fast 3)', integer(1))
+    .option('--select', 'choose the settings on validation blocks (in memory) and print the table, instead of running the demo')
+    .option('--rounds <n>', `federated rounds (default per scenario, CSTR ${defaultDemoOptions.rounds}; fast 3)`, integer(1))
     .option('--local-steps <n>', 'local SGD steps per plant per round (default 10; fast 5)', integer(1))
-    .option('--epochs <n>', 'epochs of the local-only and centralized models (default 10; fast 5)', integer(1))
+    .option('--epochs <n>', `epochs of the local-only and centralized models (default per scenario, CSTR ${defaultDemoOptions.epochs}; fast 5)`, integer(1))
     .option('--samples <n>', 'samples per simulated plant (default: each plant its own count)', integer(50))
     .option('--no-dp', 'skip the federated + differential privacy variant')
     .option('--dp-epsilon <ε>', 'privacy budget of the DP variant over all rounds (δ = 1e-5); sets the noise multiplier', positive, 8)
@@ -67,18 +76,28 @@ export function demoCommand(): Command {
       'after',
       `
 Examples:
-  crucible demo                                 # CSTR, 200 rounds: ~2-3 min on 2 cores; writes out/cstr-7/report.html
+  crucible demo                                 # CSTR, 800 rounds: ~2 min on 2 cores; writes out/cstr-7/report.html
   crucible demo --fast                          # small data, 3 rounds
   crucible demo --scenario debutanizer          # real data: the debutanizer column split by time into three plants
+  crucible demo --preset strongly-heterogeneous # the CSTR plants with very different kinetics (federation loses there)
+  crucible demo --select                        # how the defaults were chosen: the validation table
   crucible demo --scenario williams-otto --seed 3 --out /tmp/runs
   crucible demo --json | jq -c 'select(.type == "metrics")'
 
-The run folder holds plants/ (CSV + schema per plant), federation/ (pki, credentials, configs, the
-coordinator's SQLite store) and report.html.`,
+The federation runs the real commands as processes: 'crucible enroll' per plant, then
+'crucible coordinator --config federation.yaml' and one 'crucible plant --config plant-<id>.yaml' per
+plant (commands.txt in the federation folder lists them). The run folder holds plants/ (CSV + schema
+per plant), federation/ (pki, credentials, configs, the coordinator's SQLite store) and report.html.
+
+Exit codes: 0 done; 70 PROCESS_FAILED (a coordinator or plant process exited before the run
+completed); 65 DATA_INVALID (e.g. the debutanizer CSV, row and column named); 64 usage error; the
+full table is in docs/cli.md.`,
     )
     .action(async (flags: DemoFlags) => {
+      if (flags.select === true) return selectCommand(flags);
       const options: Partial<DemoOptions> = {
         scenario: flags.scenario,
+        preset: flags.preset,
         seed: flags.seed,
         outDir: flags.out,
         runName: flags.run,
@@ -86,6 +105,7 @@ coordinator's SQLite store) and report.html.`,
         rounds: flags.rounds,
         localSteps: flags.localSteps,
         epochs: flags.epochs,
+        centralizedEpochs: flags.epochs,
         samples: flags.samples,
         dp: flags.dp ? { epsilon: flags.dpEpsilon, clipNorm: flags.dpClip, delta: 1e-5 } : false,
         debutanizerFile: flags.dataFile,
@@ -115,7 +135,7 @@ function jsonPrinter(): Printer {
   const line = (o: object): boolean => process.stdout.write(`${JSON.stringify(o)}\n`);
   return {
     event: (e) => line(e),
-    result: (r) => line({ type: 'result', dir: r.dir, report: r.reportPath, metrics: r.metrics, ratios: r.ratios, secureAggregation: r.network.secureAggregation, dpEpsilon: r.dp?.epsilon ?? null, optimization: r.optimization.rows }),
+    result: (r) => line({ type: 'result', dir: r.dir, report: r.reportPath, metrics: r.metrics, ratios: r.ratios, secureAggregation: r.network.secureAggregation, dpEpsilon: r.dp?.epsilon ?? null, optimization: r.optimization.rows, optimizationSummary: optimizationSummary(r.optimization.rows), elapsedS: r.elapsedS }),
     stop: () => {},
   };
 }
@@ -157,20 +177,20 @@ function textPrinter(quiet: boolean): Printer {
         case 'trained':
           say(`  trained ${e.method}`);
           return;
-        case 'dp-round':
-          bar ??= createProgress(e.rounds, { label: '  DP rounds', unit: 'rounds', quiet });
-          bar.update(e.round);
+        case 'progress':
+          bar ??= createProgress(e.total, { label: `  ${e.what}`, unit: e.what.split(' ').pop(), quiet });
+          bar.update(e.done, e.label);
+          if (!bar.enabled && e.done === e.total) say(`  ${e.what}: ${e.done}/${e.total} done`);
           return;
         case 'metrics':
           endBar();
           say(metricsTable(e.rows));
           return;
         case 'optimized':
+          endBar();
           if (e.outcome.skipped !== undefined) say(`  ${e.outcome.skipped}`);
-          for (const r of e.outcome.rows) {
-            const at = Object.entries(r.setpoints).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ');
-            say(`  ${r.plantId} ${r.model.padEnd(18)} ${at}: true profit ${r.trueProfit.toFixed(2)}${r.trueFeasible ? '' : ' (INFEASIBLE)'} of optimum ${r.optimalProfit.toFixed(2)} (regret ${r.regret.toFixed(2)}, ${((100 * r.regret) / Math.abs(r.optimalProfit)).toFixed(1)}%)`);
-          }
+          else say(optimizationTable(e.outcome.rows));
+          for (const u of e.outcome.unreachable ?? []) say(`  ${u.plantId}: not scored — ${u.reason}`);
           return;
         case 'report':
           return;
@@ -181,6 +201,8 @@ function textPrinter(quiet: boolean): Printer {
         say(`  ${x.plantId}: test MSE federated/local ${x.federatedOverLocal.toFixed(3)}, federated/centralized ${x.federatedOverCentralized.toFixed(3)}, federated+finetune/local ${x.fineTunedOverLocal.toFixed(3)}`);
       }
       if (r.dp !== undefined) say(`  federated + DP: ε = ${r.dp.epsilon.toFixed(2)} at δ = ${r.dp.delta} after ${r.dp.rounds} rounds`);
+      for (const line of optimizationSummary(r.optimization.rows)) say(`  ${line}`);
+      say(`  done in ${r.elapsedS.toFixed(0)} s`);
       process.stdout.write(`${quiet ? '' : '\nreport: '}${r.reportPath}\n`);
     },
     stop: endBar,
@@ -195,4 +217,48 @@ function metricsTable(rows: DemoEvent & { type: 'metrics' } extends { rows: infe
 
 function fmt(x: number): string {
   return Number.isFinite(x) ? x.toPrecision(4) : String(x);
+}
+
+/** One line per plant and model: what the plant runs, the true outcome, the regret and the limits (and open loop). */
+function optimizationTable(rows: readonly OptimizationRow[]): string {
+  const header = `  ${'plant'.padEnd(9)} ${'model'.padEnd(18)} ${'implemented setpoints'.padEnd(34)} ${'true profit'.padStart(11)} ${'optimum'.padStart(8)} ${'regret'.padStart(7)}  limits on the true plant`;
+  const lines = rows.map((r) => {
+    if (r.status === 'infeasible') return `  ${r.plantId.padEnd(9)} ${r.model.padEnd(18)} no recommendation: the model finds no point meeting the limits in its trust region`;
+    const at = Object.entries(r.implemented).filter(([k]) => !k.includes('(controller)')).map(([k, v]) => `${k.split('_')[0]}${k.endsWith('setpoint') ? '_sp' : ''} ${v.toPrecision(4)}`).join(', ');
+    const limits = r.trueFeasible ? 'met' : r.limits.filter((l) => l.violation > 0).map((l) => `${l.name} VIOLATED by ${l.violation.toPrecision(2)}`).join('; ');
+    const open = r.openLoop === undefined ? '' : `  (open loop: ${r.openLoop.regretPercent.toFixed(1)}%${r.openLoop.trueFeasible ? '' : `, ${r.openLoop.limits.filter((l) => l.violation > 0).map((l) => `${l.name.split(' ')[0]} off by ${l.violation.toPrecision(2)}`).join(', ')}`})`;
+    return `  ${r.plantId.padEnd(9)} ${r.model.padEnd(18)} ${at.padEnd(34)} ${r.trueProfit.toFixed(2).padStart(11)} ${r.optimalProfit.toFixed(2).padStart(8)} ${`${r.regretPercent.toFixed(1)}%`.padStart(7)}  ${limits}${open}`;
+  });
+  return ['', header, ...lines].join('\n');
+}
+
+/** `crucible demo --select`: the validation table behind the defaults. */
+async function selectCommand(flags: DemoFlags): Promise<void> {
+  const dir = resolve(flags.out, flags.run ?? `${flags.scenario}-${flags.seed}-select`);
+  const prepared = await preparePlants({ scenario: flags.scenario, preset: flags.preset, seed: flags.seed, dir, samples: flags.samples, debutanizerFile: flags.dataFile });
+  let bar: Progress | undefined;
+  const report = await selectDemoSettings(prepared, {
+    seed: flags.seed,
+    onProgress: (done, total, label) => {
+      bar ??= createProgress(total, { label: '  candidates', unit: 'trainings', quiet: flags.quiet, json: flags.json });
+      bar.update(done, label);
+    },
+  });
+  bar?.stop();
+  await writeFileAtomic(join(dir, 'selection.json'), [`${JSON.stringify(report, null, 2)}\n`]);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ type: 'selection', ...report })}\n`);
+    return;
+  }
+  if (!flags.quiet) process.stdout.write(`${selectionTable(report)}\n`);
+  process.stdout.write(`${flags.quiet ? '' : 'selection: '}${join(dir, 'selection.json')}\n`);
+}
+
+function selectionTable(report: SelectionReport): string {
+  const plants = Object.keys(report.rows[0]?.perPlant ?? {});
+  const header = `  ${'method'.padEnd(20)} ${'hidden'.padEnd(7)} ${'epochs/rounds'.padStart(13)} ${plants.map((p) => p.padStart(9)).join(' ')} ${'mean'.padStart(9)}`;
+  const lines = report.rows.map((r) => `  ${r.method.padEnd(20)} ${r.hidden.join('×').padEnd(7)} ${String(r.setting).padStart(13)} ${plants.map((p) => fmt(r.perPlant[p]).padStart(9)).join(' ')} ${fmt(r.mean).padStart(9)}`);
+  const c = report.chosen;
+  return ['', '  validation MSE (standardised targets; last quarter of each training block)', header, ...lines, '',
+    `  chosen: hidden ${c.hidden.join('×')}, ${c.federatedRounds} federated rounds, local-only ${c.localEpochs} epochs, centralized ${c.centralizedEpochs} epochs, fine-tuning ${c.fineTuneEpochs} epochs`].join('\n');
 }

@@ -34,7 +34,10 @@ export function enrollCommand(): Command {
       `
 Examples:
   crucible enroll plant-a --out creds/plant-a --host coordinator.example.com
-  crucible enroll plant-a --revoke`,
+  crucible enroll plant-a --revoke
+
+Exit codes: 0 issued (or revoked); 78 CONFIG_INVALID (e.g. an unknown plant to revoke); 64 usage error;
+the full table is in docs/cli.md.`,
     )
     .action((plantId: string, flags: EnrollFlags) => {
       if (flags.revoke) {

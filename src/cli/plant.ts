@@ -43,7 +43,11 @@ plant.yaml:
   tls: { ca: creds/ca.pem, cert: creds/plant.pem, key: creds/plant-key.pem }
   model: { widths: [4, 32, 1], activation: tanh, seed: 1 }   # same as the coordinator's
   data: { kind: csv, file: plant-1.csv, schema: plant-1.schema.yaml }
-  secureAggregation: { required: true }   # refuse to send an update in the clear`,
+  secureAggregation: { required: true }   # refuse to send an update in the clear
+
+Exit codes: 0 stopped (SIGINT/SIGTERM) after the run; 78 CONFIG_INVALID (a key of plant.yaml, named);
+65 DATA_INVALID (file, row, column named); 77 PLANT_UNAUTHENTICATED / PLANT_REVOKED / SECAGG_REQUIRED;
+64 usage error; the full table is in docs/cli.md.`,
     )
     .action(async (flags: PlantFlags) => {
       if ((flags.data === undefined) !== (flags.schema === undefined)) {

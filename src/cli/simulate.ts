@@ -31,13 +31,13 @@ export function simulateCommand(): Command {
     .option('--plants <n>', 'number of plants', integer(1), 3)
     .option('--seed <s>', 'seed of plant configurations and data', integer(0), 0)
     .requiredOption('--out <dir>', 'output folder')
-    .option('--preset <name>', "named plant set: 'arxiv-2604.26073' (three heterogeneous plants) or 'homogeneous'")
+    .option('--preset <name>', "named plant set: 'arxiv-2604.26073' (three plants of one process), 'strongly-heterogeneous' (three very different plants) or 'homogeneous'")
     .option('--samples <n>', "samples per plant (default: each plant's own count)", integer(1))
     .option('--quiet', 'print nothing but errors')
     .option('--json', 'print the manifest as JSON on stdout')
     .action(async (flags: SimulateFlags) => {
       const manifest = await withProgress(
-        flags.preset === 'arxiv-2604.26073' ? 3 : flags.plants,
+        flags.preset === 'arxiv-2604.26073' || flags.preset === 'strongly-heterogeneous' ? 3 : flags.plants,
         { label: `simulating ${flags.process}`, unit: 'plants', quiet: flags.quiet, json: flags.json },
         (bar) =>
           writeSimulatedPlants({

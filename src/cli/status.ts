@@ -27,7 +27,11 @@ export function statusCommand(): Command {
     .option('--store <file>', "the coordinator's store", 'crucible.db')
     .option('--run <id>', 'run id (default: the newest run)')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  crucible status\n  crucible status --store /var/lib/crucible/crucible.db --run line-7 --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  crucible status\n  crucible status --store /var/lib/crucible/crucible.db --run line-7 --json\n\n' +
+        'Exit codes: 0 shown; 78 CONFIG_INVALID (no such store or run); 64 usage error; the full table is in docs/cli.md.',
+    )
     .action((flags: StatusFlags) => {
       if (!existsSync(flags.store)) throw new CrucibleError('CONFIG_INVALID', `no store at ${flags.store} (pass --store <file>)`);
       const store = CrucibleStore.open(flags.store);

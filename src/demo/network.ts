@@ -109,6 +109,13 @@ export async function* federateOverNetwork(plants: readonly NetworkPlant[], opti
   for (const sub of ['pki', 'creds']) await rm(join(dir, sub), { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const runId = 'demo';
+  // The commands this function runs, in order, as a user would type them (in this folder).
+  const commands = [
+    ...plants.map((p) => `crucible enroll ${p.plantId} --out creds/${p.plantId} --store crucible.db --pki pki --host 127.0.0.1 --host localhost`),
+    'crucible coordinator --config federation.yaml --json',
+    ...plants.map((p) => `crucible plant --config ${p.plantId}.yaml --json   # one process per plant, started once the coordinator listens`),
+  ];
+  writeFileSync(join(dir, 'commands.txt'), `# Run in ${dir} by the demo; the port in each plant-*.yaml is the one the coordinator chose.\n${commands.join('\n')}\n`);
   for (const p of plants) {
     await runCrucible(['enroll', p.plantId, '--out', join('creds', p.plantId), '--store', 'crucible.db', '--pki', 'pki', '--host', '127.0.0.1', '--host', 'localhost'], { cwd: dir });
     yield { type: 'enrolled', plantId: p.plantId };

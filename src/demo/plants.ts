@@ -3,7 +3,13 @@
  * logs arrive (CSV + schema per plant), or the debutanizer column split by time into three plants;
  * then, per plant, a time split with a gap and the lagged features every method trains on. The
  * federated plants get only their training block as a file (with the feature spec in its schema);
- * the test block never leaves this process.
+ * the test block never leaves this process. The last quarter of each training block is also kept
+ * as a validation block, on which the demo's settings were chosen (`selectDemoSettings`).
+ *
+ * The CSTR's jacket duty enters the model per litre of reactor, q = Qk / VR [kJ/(h·L)]: each plant
+ * knows its reactor volume from its design data, and at steady state the reactor temperature
+ * depends on Qk only through Qk / VR (the jacket removes Qk; the reactor's energy balance is per
+ * volume), so reactors of different sizes share one model.
  *
  * @example
  * const prepared = await preparePlants({ scenario: 'cstr', seed: 7, dir: 'out/run-1' });
@@ -20,7 +26,7 @@ import { writeSimulatedPlants } from '../data/simulate.js';
 import { type SplitFeatures, splitFeatures } from '../data/split.js';
 import type { PlantSplit } from '../study/compare.js';
 import { Tensor } from '../tensor/tensor.js';
-import { scenario, type SimulatedPlant } from '../process/scenario.js';
+import { type PresetName, scenario, type SimulatedPlant } from '../process/scenario.js';
 import type { ProcessName } from '../process/dataset.js';
 
 /** Scenarios the demo runs: three simulators, or the real debutanizer data. */
@@ -34,6 +40,8 @@ export interface DemoPlant {
   split: SplitFeatures;
   /** Tensors for `compareTraining`. */
   data: PlantSplit;
+  /** The training block cut in two by time: its first three quarters (train) and last quarter (test = validation). */
+  validation: PlantSplit;
   /** The training block as the plant's federation file (`crucible plant --data/--schema`). */
   trainFile: { data: string; schema: string };
   /** The simulator behind the plant (absent for real data). */
@@ -42,6 +50,8 @@ export interface DemoPlant {
 
 export interface PreparedPlants {
   scenario: DemoScenario;
+  /** The simulated plants' preset (absent for real data). */
+  preset?: PresetName;
   /** Names of the model inputs (features, from the first plant) and outputs. */
   inputNames: string[];
   outputNames: string[];
@@ -52,6 +62,8 @@ export interface PreparedPlants {
 
 export interface PreparePlantsOptions {
   scenario: DemoScenario;
+  /** Preset of the simulated plants. Default 'arxiv-2604.26073'. */
+  preset?: PresetName;
   seed: number;
   /** Run folder: `plants/` (logs) and `federation/` (training blocks) are written under it. */
   dir: string;
@@ -90,13 +102,18 @@ export async function preparePlants(options: PreparePlantsOptions): Promise<Prep
     featureNote = 'u1…u7 now, u5 at lags 1–3, y at lags 4–6 (the analyser delay), as in Fortuna et al. 2007';
   } else {
     const process = options.scenario as ProcessName;
-    await writeSimulatedPlants({ process, preset: 'arxiv-2604.26073', seed: options.seed, out: plantsDir, samples: options.samples });
-    const fleet = scenario(process, { preset: 'arxiv-2604.26073', seed: options.seed });
+    const preset = options.preset ?? 'arxiv-2604.26073';
+    await writeSimulatedPlants({ process, preset, seed: options.seed, out: plantsDir, samples: options.samples });
+    const fleet = scenario(process, { preset, seed: options.seed });
     const byId = new Map(fleet.plants.map((p) => [p.plantId, p]));
-    logs = (await readManifestPlants(join(plantsDir, 'manifest.json'))).map(({ id, dataset }) => ({ id, dataset, simulated: byId.get(id) }));
+    logs = (await readManifestPlants(join(plantsDir, 'manifest.json'))).map(({ id, dataset }) => {
+      const simulated = byId.get(id);
+      if (process !== 'cstr' || simulated === undefined) return { id, dataset, simulated };
+      return { id, dataset: withSpecificDuty(dataset, (simulated as SimulatedPlant<'cstr'>).config.parameters.reactorVolumeL), simulated };
+    });
     featureNote =
       process === 'cstr'
-        ? `inputs at lags ${cstrLagsMinutes.join(', ')} min (in samples at each plant's own logging interval); no output feedback`
+        ? `D, q = Qk/VR, cA0, T0 at lags ${cstrLagsMinutes.join(', ')} min (in samples at each plant's own logging interval); no output feedback`
         : 'static model: inputs at lag 0 (steady-state samples)';
   }
   const plants: DemoPlant[] = [];
@@ -104,6 +121,8 @@ export async function preparePlants(options: PreparePlantsOptions): Promise<Prep
     const spec = featureSpecFor(options.scenario, log.dataset);
     const dataset: PlantDataset = { ...log.dataset, schema: { ...log.dataset.schema, features: spec } };
     const split = splitFeatures(dataset, { spec, train: trainShare, validation: 0, test: 1 - trainShare });
+    // The same training block's first three quarters and last quarter, by time with a gap.
+    const inner = splitFeatures(sliceDataset(dataset, split.split.train), { spec, train: 0.75, validation: 0, test: 0.25 });
     const tensors = (t: SplitFeatures['train']) => ({
       x: new Tensor(t.rows, t.names.length, t.x),
       y: new Tensor(t.rows, t.targets.length, t.y),
@@ -116,6 +135,7 @@ export async function preparePlants(options: PreparePlantsOptions): Promise<Prep
       dataset,
       split,
       data: { plantId: log.id, train: tensors(split.train), test: tensors(split.test) },
+      validation: { plantId: log.id, train: tensors(inner.train), test: tensors(inner.test) },
       trainFile: { data: join(federationDir, entry.data), schema: join(federationDir, entry.schema) },
       simulated: log.simulated,
     });
@@ -124,11 +144,33 @@ export async function preparePlants(options: PreparePlantsOptions): Promise<Prep
   if (widths.size !== 1) throw new RangeError(`demo: plants have different feature counts (${[...widths].join(', ')})`);
   return {
     scenario: options.scenario,
+    ...(options.scenario === 'debutanizer' ? {} : { preset: options.preset ?? 'arxiv-2604.26073' }),
     inputNames: [...plants[0].split.train.names],
     outputNames: [...plants[0].split.train.targets],
     plants,
     featureNote,
   };
+}
+
+/** Name of the specific jacket duty column that replaces the CSTR's Qk in the model's inputs. */
+export const specificDutyColumn = 'q_kJ_per_h_L';
+
+/** The log with Qk [kJ/h] replaced by q = Qk / VR [kJ/(h·L)] (a calculated tag from the plant's design volume). */
+function withSpecificDuty(dataset: PlantDataset, volumeL: number): PlantDataset {
+  const qk = 'Qk_kJ_per_h';
+  const spec = dataset.schema.inputs.find((c) => c.name === qk);
+  if (spec === undefined) throw new RangeError(`demo: the CSTR log has no '${qk}' input (inputs: ${dataset.inputs.join(', ')})`);
+  const perLitre = (v: number | undefined): number | undefined => (v === undefined ? undefined : v / volumeL);
+  const schema = plantSchema(
+    {
+      ...dataset.schema,
+      description: `${dataset.schema.description ?? ''}; ${specificDutyColumn} = ${qk} / ${volumeL} L (reactor volume)`,
+      inputs: dataset.schema.inputs.map((c) => (c === spec ? { name: specificDutyColumn, unit: 'kJ/(h L)', min: perLitre(spec.min), max: perLitre(spec.max), description: `jacket duty per litre of reactor (${qk} / VR, VR = ${volumeL} L)` } : c)),
+    },
+    `${dataset.schema.description ?? 'CSTR'} with specific duty`,
+  );
+  const columns = { ...dataset.columns, [specificDutyColumn]: dataset.columns[qk].map((v) => v / volumeL) };
+  return datasetFromColumns(schema, columns, { time: dataset.time, provenance: dataset.provenance });
 }
 
 function featureSpecFor(scenarioName: DemoScenario, dataset: PlantDataset): FeatureSpec {

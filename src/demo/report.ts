@@ -11,7 +11,8 @@ import { barChart, lineChart, parityPlot } from '../report/svg.js';
 import type { ProcessModel } from '../nn/process-model.js';
 import type { DpOutcome } from './dp.js';
 import type { NetworkResult } from './network.js';
-import type { OptimizationOutcome } from './optimize.js';
+import { type OptimizationOutcome, optimizationSummary } from './optimize.js';
+import type { LimitCheck } from './setpoint-case.js';
 import type { PreparedPlants } from './plants.js';
 import type { DemoOptions, DemoResult, MethodName, PlantMetricsRow } from './run-demo.js';
 import { parityPoints } from './score.js';
@@ -42,14 +43,16 @@ export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<
       {
         kind: 'keyValues',
         entries: [
-          ['scenario', r.prepared.scenario === 'debutanizer' ? 'debutanizer column (real data), split by time into three plants' : `${r.prepared.scenario}, preset arxiv-2604.26073, seed ${r.options.seed}`],
+          ['scenario', r.prepared.scenario === 'debutanizer' ? 'debutanizer column (real data), split by time into three plants' : `${r.prepared.scenario}, preset ${r.prepared.preset ?? r.options.preset}, seed ${r.options.seed}`],
+          ['the plants', plantsNote(r)],
           ['features', r.prepared.featureNote],
           ['model', `MLP ${[r.prepared.inputNames.length, ...r.options.hidden, r.prepared.outputNames.length].join('–')}, ${r.options.activation}`],
           ['federated training', `${r.network.rounds.length} rounds × ${r.options.localSteps} local SGD steps (lr ${r.options.localLearningRate}, batch ${r.options.batchSize}), FedAdam server lr ${r.options.serverLearningRate}; coordinator and 3 plant processes over gRPC with mutual TLS on 127.0.0.1:${r.network.port}`],
           ['secure aggregation', r.network.secureAggregation ? 'on (SecAgg+ over gRPC: every plant required it, the coordinator saw only the sums of updates and feature statistics)' : 'off (the coordinator saw each plant\'s update)'],
-          ['local-only / centralized', `${r.options.epochs} epochs each, Adam lr ${r.options.learningRate} with cosine decay`],
+          ['local-only / centralized', `${r.options.epochs} / ${r.options.centralizedEpochs} epochs, Adam lr ${r.options.learningRate} with cosine decay (chosen on validation blocks)`],
           ['personalization', `each plant fine-tunes the federated model for ${r.options.fineTuneEpochs} epochs on its own rows (Adam lr ${r.options.fineTuneLearningRate}): 'federated+finetune'`],
-          ['federated beats local-only', `${beats} of ${plants.length} plants (federated+finetune: ${r.ratios.filter((x) => x.fineTunedOverLocal < 1).length} of ${plants.length})`],
+          ['federated beats local-only', `${beats} of ${plants.length} plants (federated+finetune: ${r.ratios.filter((x) => x.fineTunedOverLocal < 1).length} of ${plants.length}); test MSE federated/local ${range(r.ratios.map((x) => x.federatedOverLocal))}, federated/centralized ${range(r.ratios.map((x) => x.federatedOverCentralized))}`],
+          ...optimizationSummary(r.optimization.rows).map((line, i): [string, string] => [i === 0 ? 'setpoint optimization' : '', line]),
           ...r.ratios.map((x): [string, string] => [
             `${x.plantId}: test MSE ratios`,
             `federated/local ${x.federatedOverLocal.toFixed(3)}, federated/centralized ${x.federatedOverCentralized.toFixed(3)}, federated+finetune/local ${x.fineTunedOverLocal.toFixed(3)}`,
@@ -74,9 +77,10 @@ export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<
         svg: barChart(plants, methods.map((m) => ({ name: m, values: plants.map((p) => r.metrics.find((x) => x.plantId === p && x.method === m)?.mse ?? Number.NaN) })), {
           title: 'Test MSE per plant',
           xLabel: 'plant',
-          yLabel: 'MSE (standardised)',
+          yLabel: 'MSE (standardised, log scale)',
+          logY: true,
         }),
-        caption: 'Local-only vs federated vs centralized (and federated + DP).',
+        caption: 'Local-only vs federated vs centralized (and federated + DP), log scale.',
       },
     ],
   });
@@ -134,34 +138,18 @@ export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<
                 ['ε spent (RDP accountant)', r.dp.epsilon] as [string, number],
               ],
             },
-            { kind: 'table' as const, caption: 'ε after each round', columns: ['round', 'ε'], rows: r.dp.ledger.map((x) => [x.round, x.epsilon]) },
+            {
+              kind: 'figure' as const,
+              svg: lineChart([{ name: 'ε spent', points: r.dp.ledger.map((x): [number, number] => [x.round, x.epsilon]) }], { title: 'Privacy ledger', xLabel: 'round', yLabel: `ε at δ = ${r.dp.delta}` }),
+              caption: 'ε spent after each round (RDP accountant).',
+            },
+            { kind: 'table' as const, caption: 'ε spent (every tenth of the run)', columns: ['round', 'ε'], rows: tenths(r.dp.ledger).map((x) => [x.round, x.epsilon]) },
           ]
         : [{ kind: 'text' as const, text: 'No differentially private variant was trained in this run.' }]),
     ],
   });
 
-  const opt = r.optimization;
-  sections.push({
-    heading: 'Setpoint optimization',
-    blocks:
-      opt.skipped !== undefined
-        ? [{ kind: 'text', text: opt.skipped }]
-        : [
-            {
-              kind: 'text',
-              text: `${opt.description ?? ''} Candidates stay within Mahalanobis distance ${opt.maxMahalanobis} of the plant's own training inputs (where this plant has run); the chosen setpoints are scored on the plant's true simulator. Regret = true optimum − true profit at the chosen setpoints.`,
-            },
-            {
-              kind: 'table',
-              caption: 'Optimization result',
-              columns: ['plant', 'model', 'setpoints', 'Mahalanobis', 'predicted profit', 'true profit', 'feasible', 'true optimum', 'at', 'regret', 'regret %'],
-              rows: opt.rows.map((x) => [
-                x.plantId, x.model, setpointText(x.setpoints), x.mahalanobis ?? Number.NaN, x.predictedProfit, x.trueProfit, x.trueFeasible ? 'yes' : 'NO',
-                x.optimalProfit, setpointText(x.optimum), x.regret, (100 * x.regret) / Math.abs(x.optimalProfit),
-              ]),
-            },
-          ],
-  });
+  sections.push(optimizationSection(r.optimization));
 
   return writeReport(dir, {
     title: `Crucible demo: ${r.prepared.scenario}`,
@@ -170,6 +158,82 @@ export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<
   });
 }
 
+/** The first entry and every tenth of the run (at most 11 rows). */
+function tenths<T>(ledger: readonly T[]): T[] {
+  const step = Math.max(1, Math.round(ledger.length / 10));
+  return ledger.filter((_, i) => i === 0 || (i + 1) % step === 0 || i === ledger.length - 1);
+}
+
+function range(values: readonly number[]): string {
+  return `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
+}
+
+/** The plants in one sentence: what the preset is and how its test blocks relate to its training blocks. */
+function plantsNote(r: DemoReportInput): string {
+  if (r.prepared.scenario === 'debutanizer') return 'one real column (Fortuna et al. 2007) split by time into thirds: each third is a plant; each plant\'s test block is the last 30 % of its third';
+  if (r.prepared.scenario === 'cstr' && (r.prepared.preset ?? r.options.preset) === 'arxiv-2604.26073') {
+    return 'three plants of one licensed process and catalyst (activity 0.98–1.02) of different sizes (VR 8, 10, 14 L), each in its own narrow operating window with few analyser results; ' +
+      'in the last 30 % of each log (its test block) the plant moves into conditions other plants have run; each plant\'s optimum lies outside its own window (docs/simulators.md)';
+  }
+  if (r.prepared.scenario === 'cstr' && (r.prepared.preset ?? r.options.preset) === 'strongly-heterogeneous') {
+    return 'three very different plants (catalyst activity 0.8–1.1, unobserved; sizes; fouling; sensor bias), each tested in its own window: no one model fits all three, so local-only models win here';
+  }
+  return `preset ${r.prepared.preset ?? r.options.preset} (docs/simulators.md)`;
+}
+
 function setpointText(values: Record<string, number>): string {
   return Object.entries(values).map(([k, v]) => `${k} = ${Number(v.toPrecision(4))}`).join(', ');
+}
+
+function limitsText(limits: readonly LimitCheck[]): string {
+  const broken = limits.filter((l) => l.violation > 0);
+  return broken.length === 0 ? 'all met' : broken.map((l) => `${l.name} violated by ${Number(l.violation.toPrecision(2))}`).join('; ');
+}
+
+/** The optimization table: what each plant runs with each model, its true outcome and the limits, and open loop for comparison. */
+function optimizationSection(opt: OptimizationOutcome): ReportSection {
+  if (opt.skipped !== undefined) return { heading: 'Setpoint optimization', blocks: [{ kind: 'text', text: opt.skipped }] };
+  const hasOpenLoop = opt.rows.some((x) => x.openLoop !== undefined);
+  return {
+    heading: 'Setpoint optimization',
+    blocks: [
+      {
+        kind: 'text',
+        text:
+          `${opt.description ?? ''} Every model is trusted only where its training data lie: candidates stay within Mahalanobis distance ${opt.maxMahalanobis} ` +
+          "of the mean of the model's training inputs, from the feature statistics it was scaled with — for the federated model the fleet's, summed by secure aggregation; " +
+          "for a local-only model the plant's own. Regret = (true optimum − true profit of the implemented setpoints) / true optimum.",
+      },
+      {
+        kind: 'figure',
+        svg: barChart(
+          [...new Set(opt.rows.map((x) => x.plantId))],
+          [...new Set(opt.rows.map((x) => x.model))].map((m) => ({
+            name: m,
+            values: [...new Set(opt.rows.map((x) => x.plantId))].map((p) => {
+              const row = opt.rows.find((x) => x.plantId === p && x.model === m);
+              return row === undefined || row.status === 'infeasible' ? Number.NaN : Math.max(0, row.regretPercent);
+            }),
+          })),
+          { title: 'Regret on the true plant', xLabel: 'plant', yLabel: 'regret (% of the true optimum)' },
+        ),
+        caption: 'A missing bar: the model found no point meeting the limits within its trust region (no recommendation). Rows that break a limit are marked in the table.',
+      },
+      ...(opt.unreachable ?? []).map((u) => ({ kind: 'text' as const, text: `${u.plantId} is not scored: ${u.reason}.` })),
+      {
+        kind: 'table',
+        caption: 'Optimization result',
+        columns: ['plant', 'model', 'implemented setpoints', 'Mahalanobis', 'predicted profit', 'true profit', 'limits on the true plant', 'true optimum', 'at (active limits)', 'regret %', ...(hasOpenLoop ? ['open loop: regret %', 'open loop: limits'] : [])],
+        rows: opt.rows.map((x) =>
+          x.status === 'infeasible'
+            ? [x.plantId, x.model, 'none: the model finds no point meeting the limits within its trust region', Number.NaN, Number.NaN, Number.NaN, '—', x.optimalProfit, `${setpointText(x.optimum)} (${x.optimumActive.join(', ')})`, Number.NaN, ...(hasOpenLoop ? [Number.NaN, '—'] : [])]
+            : [
+                x.plantId, x.model, setpointText(x.implemented), x.mahalanobis ?? Number.NaN, x.predictedProfit, x.trueProfit, limitsText(x.limits),
+                x.optimalProfit, `${setpointText(x.optimum)} (${x.optimumActive.join(', ')})`, x.regretPercent,
+                ...(hasOpenLoop ? [x.openLoop?.regretPercent ?? Number.NaN, x.openLoop === undefined ? '—' : limitsText(x.openLoop.limits)] : []),
+              ],
+        ),
+      },
+    ],
+  };
 }

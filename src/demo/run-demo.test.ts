@@ -40,9 +40,17 @@ test('the fast demo trains over gRPC with separate processes and writes a report
       }
     }
     assert.ok(result.dp !== undefined && result.dp.epsilon > 0 && Number.isFinite(result.dp.epsilon));
-    // Optimization is scored on the true simulator: regret is never negative.
-    assert.equal(result.optimization.rows.length, 9);
-    for (const r of result.optimization.rows) assert.ok(r.regret >= -1e-6 * Math.abs(r.optimalProfit), `${r.plantId} ${r.model}: regret ${r.regret}`);
+    // Every long step reports its progress to the end: the comparison models, the DP rounds, the optimizations.
+    for (const what of ['models', 'DP rounds', 'optimizations']) {
+      assert.ok(events.some((e) => e.type === 'progress' && e.what === what && e.done === e.total && e.total > 0), what);
+    }
+    // Optimization is scored on the true simulator: a recommendation that meets every limit never beats the true optimum.
+    assert.equal(result.optimization.rows.length, 12);
+    for (const r of result.optimization.rows) {
+      if (r.status === 'recommended' && r.trueFeasible) assert.ok(r.regret >= -1e-6 * Math.abs(r.optimalProfit), `${r.plantId} ${r.model}: regret ${r.regret}`);
+      if (r.status === 'recommended') assert.deepEqual(r.limits.map((l) => l.name), ['T ≤ 113 °C', 'cB ≥ 1 mol/L']);
+    }
+    assert.ok(result.optimization.rows.some((r) => r.status === 'recommended'));
 
     const html = readFileSync(result.reportPath, 'utf8');
     assert.equal(result.reportPath, join(out, 'fast', 'report.html'));
@@ -51,6 +59,9 @@ test('the fast demo trains over gRPC with separate processes and writes a report
     assert.match(html, /<svg/);
     assert.match(html, /ε spent/);
     assert.match(html, /SecAgg\+ over gRPC/);
+    assert.match(html, /<caption>Optimization result<\/caption>/);
+    // The federation ran the real commands; the folder says which.
+    assert.match(readFileSync(join(result.dir, 'federation', 'commands.txt'), 'utf8'), /crucible coordinator --config federation.yaml[\s\S]*crucible plant --config plant-c.yaml/);
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/);
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -1,10 +1,11 @@
 /**
  * `crucible demo` as a library: an async generator of progress events that the CLI prints and the
- * test consumes, returning the run's results. Steps: (1) simulate three heterogeneous plants and
- * write their logs as CSV + schema; (2) train the federated model over gRPC with a coordinator and
- * three plant PROCESSES; (3) train local-only and centralized models for comparison; (4) score all
- * on every plant's held-out, later block; the DP variant in memory; (5) optimize each plant's
- * setpoints with the federated model and score them on the true simulator; (6) write the report.
+ * test consumes, returning the run's results. Steps: (1) simulate three plants (or split the real
+ * debutanizer data) and write their logs as CSV + schema; (2) train the federated model over gRPC by
+ * running `crucible enroll`, `crucible coordinator` and one `crucible plant` per plant as PROCESSES;
+ * (3) train local-only and centralized models for comparison; (4) the DP variant in memory, then
+ * score every model on every plant's held-out, later block; (5) optimize each plant's setpoints with
+ * each model and score them on the plant's true simulator; (6) write the report.
  *
  * @example
  * const demo = runDemo({ ...defaultDemoOptions, fast: true });
@@ -15,17 +16,21 @@ import type { ActivationName } from '../nn/activation.js';
 import { Mlp } from '../nn/mlp.js';
 import { ProcessModel } from '../nn/process-model.js';
 import { saveProcessModel } from '../nn/save.js';
-import { compareTraining, type Method } from '../study/compare.js';
+import { compareTraining, type Method, type PlantSplit } from '../study/compare.js';
 import { federatedWithDp, noiseMultiplierFor, type DpOutcome } from './dp.js';
 import { federateOverNetwork, type NetworkEvent, type NetworkResult } from './network.js';
 import { fineTune } from './personalize.js';
 import { optimizePlants, type OptimizationOutcome } from './optimize.js';
 import { preparePlants, type DemoScenario, type PreparedPlants } from './plants.js';
+import { drain } from './drain.js';
+import type { PresetName } from '../process/scenario.js';
 import { writeDemoReport } from './report.js';
 import { scoreModel } from './score.js';
 
 export interface DemoOptions {
   scenario: DemoScenario;
+  /** Preset of the simulated plants (ignored for real data). Default 'arxiv-2604.26073'. */
+  preset: PresetName;
   seed: number;
   /** Parent folder of the run folder. Default 'out'. */
   outDir: string;
@@ -43,8 +48,10 @@ export interface DemoOptions {
   /** Personalization: epochs and Adam learning rate with which each plant fine-tunes the federated model on its own rows. */
   fineTuneEpochs: number;
   fineTuneLearningRate: number;
-  /** Epochs of the local-only and centralized models (Adam, cosine decay from `learningRate`). */
+  /** Epochs of the local-only models (Adam, cosine decay from `learningRate`). */
   epochs: number;
+  /** Epochs of the centralized model. */
+  centralizedEpochs: number;
   hidden: number[];
   activation: ActivationName;
   learningRate: number;
@@ -57,22 +64,28 @@ export interface DemoOptions {
 }
 
 /**
- * Defaults chosen on a validation block carved from the plants' training blocks (never the test
- * blocks): FedAvg with 3 Adam epochs per round drifted towards the big plants (client drift,
- * Karimireddy et al. 2020); few local SGD steps with a FedAdam server step did not.
+ * Defaults chosen on validation blocks carved from the plants' training blocks, never the test
+ * blocks (`crucible demo --select`, `selectDemoSettings`; the table is in docs/simulators.md): on
+ * the CSTR preset, seed 7, the 32×32 network federated for 800 rounds had the lowest mean
+ * validation MSE, local-only and centralized models were best at 10 epochs, and fine-tuning the
+ * federated model was best at 2 epochs. Before: FedAvg with 3 Adam epochs per round drifted towards
+ * the big plants (client drift, Karimireddy et al. 2020); few local SGD steps with a FedAdam server
+ * step did not.
  */
 export const defaultDemoOptions: DemoOptions = {
   scenario: 'cstr',
+  preset: 'arxiv-2604.26073',
   seed: 7,
   outDir: 'out',
   fast: false,
-  rounds: 200,
+  rounds: 800,
   localSteps: 10,
   localLearningRate: 0.01,
   serverLearningRate: 0.02,
-  fineTuneEpochs: 5,
+  fineTuneEpochs: 2,
   fineTuneLearningRate: 0.001,
   epochs: 10,
+  centralizedEpochs: 10,
   hidden: [32, 32],
   activation: 'tanh',
   learningRate: 0.01,
@@ -80,8 +93,19 @@ export const defaultDemoOptions: DemoOptions = {
   dp: { epsilon: 8, clipNorm: 0.1, delta: 1e-5 },
 };
 
+/**
+ * Per scenario, the settings its own validation blocks chose where they differ from the CSTR's
+ * (`crucible demo --select --scenario <name>`, seed 7; docs/simulators.md, "Demo settings per scenario").
+ */
+export const scenarioDefaults: Readonly<Record<DemoScenario, Partial<DemoOptions>>> = {
+  cstr: {},
+  debutanizer: { hidden: [64, 64], rounds: 800, epochs: 30, centralizedEpochs: 100, fineTuneEpochs: 5 },
+  'williams-otto': { hidden: [64, 64], rounds: 100, epochs: 30, centralizedEpochs: 100, fineTuneEpochs: 5 },
+  eaf: { hidden: [64, 64], rounds: 800, epochs: 30, centralizedEpochs: 30, fineTuneEpochs: 2 },
+};
+
 /** What fast mode changes: small data, few rounds (under a minute end to end). */
-export const fastDemoOverrides: Partial<DemoOptions> = { samples: 500, rounds: 3, localSteps: 5, epochs: 5, fineTuneEpochs: 2, hidden: [16] };
+export const fastDemoOverrides: Partial<DemoOptions> = { samples: 500, rounds: 3, localSteps: 5, epochs: 5, centralizedEpochs: 5, fineTuneEpochs: 1, hidden: [16] };
 
 export type MethodName = Method | 'federated+finetune' | 'federated+dp';
 
@@ -98,7 +122,8 @@ export type DemoEvent =
   | { type: 'plants'; dir: string; plants: { plantId: string; rows: number; trainRows: number; testRows: number }[]; features: string }
   | NetworkEvent
   | { type: 'trained'; method: string }
-  | { type: 'dp-round'; round: number; rounds: number }
+  /** Progress of a long step that is not a network round: `done` of `total` units of `what`. */
+  | { type: 'progress'; what: string; done: number; total: number; label?: string }
   | { type: 'metrics'; rows: PlantMetricsRow[] }
   | { type: 'optimized'; outcome: OptimizationOutcome }
   | { type: 'report'; path: string };
@@ -111,18 +136,22 @@ export interface DemoResult {
   metrics: PlantMetricsRow[];
   dp?: DpOutcome;
   optimization: OptimizationOutcome;
+  /** Wall time of the whole run [s]. */
+  elapsedS: number;
   /** Per plant: federated MSE / local MSE and federated MSE / centralized MSE. */
   ratios: { plantId: string; federatedOverLocal: number; federatedOverCentralized: number; fineTunedOverLocal: number }[];
 }
 
 /** Runs the demo (see the file comment). */
 export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator<DemoEvent, DemoResult, undefined> {
-  const o: DemoOptions = { ...defaultDemoOptions, ...(input.fast ? fastDemoOverrides : {}), ...stripUndefined(input) };
+  const startedMs = Date.now();
+  const scenarioName = input.scenario ?? defaultDemoOptions.scenario;
+  const o: DemoOptions = { ...defaultDemoOptions, ...scenarioDefaults[scenarioName], ...(input.fast ? fastDemoOverrides : {}), ...stripUndefined(input) };
   const dir = resolve(o.outDir, o.runName ?? `${o.scenario}-${o.seed}`);
   const network = { hidden: o.hidden, activation: o.activation };
 
-  yield { type: 'step', step: 1, title: o.scenario === 'debutanizer' ? 'Splitting the debutanizer data into three plants' : `Simulating three ${o.scenario} plants (preset arxiv-2604.26073)` };
-  const prepared = await preparePlants({ scenario: o.scenario, seed: o.seed, dir, samples: o.samples, debutanizerFile: o.debutanizerFile });
+  yield { type: 'step', step: 1, title: o.scenario === 'debutanizer' ? 'Splitting the debutanizer data into three plants' : `Simulating three ${o.scenario} plants (preset ${o.preset})` };
+  const prepared = await preparePlants({ scenario: o.scenario, preset: o.preset, seed: o.seed, dir, samples: o.samples, debutanizerFile: o.debutanizerFile });
   yield {
     type: 'plants',
     dir: join(dir, 'plants'),
@@ -130,9 +159,9 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
     features: prepared.featureNote,
   };
 
-  yield { type: 'step', step: 2, title: 'Federated training: coordinator + three plant processes over gRPC (mutual TLS, loopback)' };
+  yield { type: 'step', step: 2, title: 'Federated training: `crucible coordinator` + three `crucible plant` processes over gRPC (mutual TLS, loopback)' };
   const widths = [prepared.inputNames.length, ...o.hidden, prepared.outputNames.length];
-  const federation = federateOverNetwork(prepared.plants, {
+  const networkResult = yield* federateOverNetwork(prepared.plants, {
     dir: join(dir, 'federation'),
     model: { widths, activation: o.activation, seed: o.seed },
     rounds: o.rounds,
@@ -140,12 +169,6 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
     serverLearningRate: o.serverLearningRate,
     training: { epochs: 1, maxSteps: o.localSteps, batchSize: o.batchSize, learningRate: o.localLearningRate, optimizer: 'sgd' },
   });
-  let step = await federation.next();
-  while (!step.done) {
-    yield step.value;
-    step = await federation.next();
-  }
-  const networkResult = step.value;
   const net = new Mlp({ widths, activation: o.activation, seed: o.seed });
   net.parameters.set(networkResult.parameters);
   const federated = new ProcessModel(net, {
@@ -165,34 +188,43 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
   for (const p of prepared.plants) {
     personalized[p.plantId] = fineTune(federated, p.data.train, { epochs: o.fineTuneEpochs, learningRate: o.fineTuneLearningRate, batchSize: o.batchSize, seed: o.seed });
   }
-  yield { type: 'trained', method: 'federated+finetune' };
+  yield { type: 'trained', method: `federated+finetune (${o.fineTuneEpochs} epoch${o.fineTuneEpochs === 1 ? '' : 's'} per plant)` };
 
   yield { type: 'step', step: 3, title: 'Local-only and centralized models for comparison' };
-  const trained: string[] = [];
-  const compare = await compareTraining(
-    prepared.plants.map((p) => p.data),
-    {
-      inputNames: prepared.inputNames,
-      outputNames: prepared.outputNames,
-      network,
-      methods: ['local', 'centralized'],
-      central: { epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate },
-      seed: o.seed,
-      onProgress: (s) => trained.push(s),
-    },
-  );
-  for (const method of trained) yield { type: 'trained', method };
+  const trainings = prepared.plants.length + 1;
+  const compare = yield* drain<DemoEvent, { local: Record<string, ProcessModel>; centralized?: ProcessModel; scaling: ProcessModel['scaling'] }>(async (emit) => {
+    let done = 0;
+    emit({ type: 'progress', what: 'models', done, total: trainings, label: 'training' });
+    // One model per call, yielding to the event loop between them, so the bar moves as each finishes.
+    const train = async (plants: PlantSplit[], method: 'local' | 'centralized', epochs: number) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return compareTraining(plants, {
+        inputNames: prepared.inputNames,
+        outputNames: prepared.outputNames,
+        network,
+        methods: [method],
+        central: { epochs, batchSize: o.batchSize, learningRate: o.learningRate },
+        seed: o.seed,
+        onProgress: (label) => emit({ type: 'progress', what: 'models', done: ++done, total: trainings, label }),
+      });
+    };
+    const local: Record<string, ProcessModel> = {};
+    for (const p of prepared.plants) local[p.plantId] = (await train([p.data], 'local', o.epochs)).local[p.plantId];
+    const pooled = await train(prepared.plants.map((p) => p.data), 'centralized', o.centralizedEpochs);
+    return { local, centralized: pooled.centralized, scaling: pooled.scaling };
+  });
 
   let dp: DpOutcome | undefined;
   if (o.dp !== false) {
     const noiseMultiplier = noiseMultiplierFor(o.dp.epsilon, o.dp.delta, o.rounds);
     yield { type: 'step', step: 4, title: `Federated + plant-level DP, in memory: ε = ${o.dp.epsilon} at δ = ${o.dp.delta} over ${o.rounds} rounds → z = ${noiseMultiplier.toFixed(2)}, C = ${o.dp.clipNorm}` };
-    const rounds: number[] = [];
-    dp = await federatedWithDp(prepared, {
-      noiseMultiplier, clipNorm: o.dp.clipNorm, delta: o.dp.delta, rounds: o.rounds, localSteps: o.localSteps, localLearningRate: o.localLearningRate, serverLearningRate: o.serverLearningRate,
-      seed: o.seed, network, batchSize: o.batchSize, onRound: (r) => rounds.push(r),
-    });
-    for (const r of rounds) yield { type: 'dp-round', round: r, rounds: o.rounds };
+    const settings = o.dp;
+    dp = yield* drain<DemoEvent, DpOutcome>((emit) =>
+      federatedWithDp(prepared, {
+        noiseMultiplier, clipNorm: settings.clipNorm, delta: settings.delta, rounds: o.rounds, localSteps: o.localSteps, localLearningRate: o.localLearningRate, serverLearningRate: o.serverLearningRate,
+        seed: o.seed, network, batchSize: o.batchSize, onRound: (r) => emit({ type: 'progress', what: 'DP rounds', done: r, total: o.rounds }),
+      }),
+    );
   }
 
   const metrics: PlantMetricsRow[] = [];
@@ -219,18 +251,18 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
     fineTunedOverLocal: mseOf(p.plantId, 'federated+finetune') / mseOf(p.plantId, 'local'),
   }));
 
-  yield { type: 'step', step: 5, title: 'Setpoint optimization with the federated model, scored on the true simulator' };
-  // A plant optimizes within its own operating experience (its training inputs), whichever model it uses: the
-  // federated model knows this plant's behaviour only where this plant has data.
-  const own = (id: string): string[] => [id];
-  const optimization = optimizePlants(
-    prepared,
-    {
-      federated: { model: () => federated, trainedOn: own },
-      'federated+finetune': { model: (id) => personalized[id], trainedOn: own },
-      local: { model: (id) => compare.local[id], trainedOn: own },
-    },
-    { seed: o.seed },
+  yield { type: 'step', step: 5, title: 'Setpoint optimization with each model, scored on the true simulator' };
+  const optimization = yield* drain<DemoEvent, OptimizationOutcome>((emit) =>
+    optimizePlants(
+      prepared,
+      {
+        local: (id) => compare.local[id],
+        federated: () => federated,
+        'federated+finetune': (id) => personalized[id],
+        centralized: () => compare.centralized,
+      },
+      { seed: o.seed, onProgress: (done, total, label) => emit({ type: 'progress', what: 'optimizations', done, total, label }) },
+    ),
   );
   yield { type: 'optimized', outcome: optimization };
 
@@ -240,7 +272,7 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
     models: { local: compare.local, federated, personalized, centralized: compare.centralized, dp: dp?.model },
   });
   yield { type: 'report', path: reportPath };
-  return { dir, reportPath, prepared, network: networkResult, metrics, dp, optimization, ratios };
+  return { dir, reportPath, prepared, network: networkResult, metrics, dp, optimization, ratios, elapsedS: (Date.now() - startedMs) / 1000 };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -41,6 +41,7 @@ export {
   type VanDeVusseSteadyState,
 } from './vanDeVusse.js';
 export { vanDeVusseOptimum, type VanDeVusseOptimum } from './vanDeVusseOptimum.js';
+export { vanDeVusseConstrainedOptimum, type VanDeVusseConstrainedOptimum, type VanDeVusseLimits } from './vanDeVusseConstrainedOptimum.js';
 export { cstrPlantConfigSchema, generateCstrLog, cstrColumns, type CstrPlantConfig, type SensorSpec } from './vanDeVusseLog.js';
 export { exothermicCstr, exothermicCstrResidual, exothermicCstrSteadyStates } from './exothermicCstr.js';
 export { eafElements, eafMaterialSchema, referenceMaterials, gangueFraction, type EafElement, type EafMaterial } from './eaf/materials.js';

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scenario, scenarioFromConfigs } from './scenario.js';
 import { nominalVanDeVusseInputs } from './vanDeVusse.js';
+import { vanDeVusseConstrainedOptimum } from './vanDeVusseConstrainedOptimum.js';
 
 const mean = (a: Float64Array): number => a.reduce((s, v) => s + v, 0) / a.length;
 
@@ -17,8 +18,8 @@ test('a scenario is reproducible from its seed: same configs and same data; anot
   }
 });
 
-test('the arXiv 2604.26073 preset has three plants that differ in kinetics, operating window and sample count', () => {
-  const sc = scenario('cstr', { preset: 'arxiv-2604.26073', seed: 1 });
+test('the strongly heterogeneous CSTR preset has three plants that differ in kinetics, operating window and sample count', () => {
+  const sc = scenario('cstr', { preset: 'strongly-heterogeneous', seed: 1 });
   assert.deepEqual(sc.plants.map((p) => p.plantId), ['plant-a', 'plant-b', 'plant-c']);
   const k1 = sc.plants.map((p) => p.config.parameters.preExponential[0]);
   assert.equal(new Set(k1).size, 3);
@@ -31,6 +32,33 @@ test('the arXiv 2604.26073 preset has three plants that differ in kinetics, oper
   // Different plants answer the same inputs differently (kinetics, size).
   const cB = sc.plants.map((p) => p.truth.steadyState(nominalVanDeVusseInputs).cB);
   assert.ok(Math.max(...cB) - Math.min(...cB) > 0.05, `${cB}`);
+});
+
+test('the arXiv 2604.26073 CSTR preset is one process in three windows: each optimum lies outside its own window, and the later campaign moves into conditions another plant has run', () => {
+  const sc = scenario('cstr', { preset: 'arxiv-2604.26073', seed: 1 });
+  const activity = sc.plants.map((p) => p.config.parameters.preExponential[0] / 1.287e12);
+  assert.ok(Math.max(...activity) - Math.min(...activity) <= 0.05, `activities ${activity}`);
+  const inside = (w: { dilutionPerH: number[]; jacketDutyKJPerH: number[] }, d: number, qk: number): boolean =>
+    d >= w.dilutionPerH[0] && d <= w.dilutionPerH[1] && qk >= w.jacketDutyKJPerH[0] && qk <= w.jacketDutyKJPerH[1];
+  // Windows in specific duty Qk/VR: compare plants of different sizes per litre.
+  const perLitre = (w: { dilutionPerH: number[]; jacketDutyKJPerH: number[] }, v: number) => ({ dilutionPerH: w.dilutionPerH, jacketDutyKJPerH: w.jacketDutyKJPerH.map((q) => q / v) });
+  for (const p of sc.plants) {
+    const v = p.config.parameters.reactorVolumeL;
+    const feed = { feedConcentration: p.config.feed.concentrationMean, feedTemperatureC: p.config.feed.temperatureMeanC };
+    const opt = vanDeVusseConstrainedOptimum(p.config.parameters, { feed, limits: { maxTemperatureC: 113 } });
+    assert.ok(!inside(p.config.window, opt.dilutionPerH, opt.jacketDutyKJPerH), `${p.plantId}: optimum inside its own window`);
+    const later = perLitre(p.config.campaigns[0].window, v);
+    const others = sc.plants.filter((o) => o !== p).map((o) => perLitre(o.config.window, o.config.parameters.reactorVolumeL));
+    const overlaps = others.some((w) => later.dilutionPerH[0] < w.dilutionPerH[1] && w.dilutionPerH[0] < later.dilutionPerH[1] && later.jacketDutyKJPerH[0] < w.jacketDutyKJPerH[1] && w.jacketDutyKJPerH[0] < later.jacketDutyKJPerH[1]);
+    assert.ok(overlaps, `${p.plantId}: later window overlaps no other plant's window`);
+  }
+  // The log really moves: after the campaign starts every setpoint lies in the later window.
+  const a = sc.plants[0];
+  const log = a.generate();
+  const fromRow = Math.ceil((a.config.campaigns[0].fromH * 3600) / a.config.samplingIntervalS) + 1;
+  const w = a.config.campaigns[0].window;
+  const noise = 4 * a.config.sensors.D.noiseStd;
+  for (let k = fromRow; k < log.rowCount; k++) assert.ok(log.values.D_per_h[k] >= w.dilutionPerH[0] - noise && log.values.D_per_h[k] <= w.dilutionPerH[1] + noise, `row ${k}`);
 });
 
 test('random Williams–Otto plants have different true optima, so one global setpoint cannot be right for all', () => {

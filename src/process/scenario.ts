@@ -17,11 +17,15 @@ import { simulateHeat, type EafPlant, type HeatPractice, type HeatResult } from 
 import { optimalCharge, type EafSpec, type OptimalCharge } from './eaf/optimalCharge.js';
 import { eafPlantConfigSchema, generateEafHeats, type EafPlantConfig } from './eaf/heatLog.js';
 import { williamsOttoHomogeneousPreset, williamsOttoPaperPreset, williamsOttoRandomPlants } from './presets/williamsOtto.js';
-import { cstrHomogeneousPreset, cstrPaperPreset, cstrRandomPlants } from './presets/cstr.js';
+import { cstrHeterogeneousPreset, cstrHomogeneousPreset, cstrPaperPreset, cstrRandomPlants } from './presets/cstr.js';
 import { eafHomogeneousPreset, eafPaperPreset, eafRandomPlants } from './presets/eaf.js';
 
-/** Named plant sets: the three-plant setting after arXiv 2604.26073, or identical plants. */
-export const presetNames = ['arxiv-2604.26073', 'homogeneous'] as const;
+/**
+ * Named plant sets: the three-plant setting after arXiv 2604.26073, identical plants, or (CSTR) the
+ * strongly heterogeneous three plants that were the CSTR's arXiv preset before; for Williams–Otto
+ * and EAF, whose arXiv presets are that strongly heterogeneous design, the two names are the same.
+ */
+export const presetNames = ['arxiv-2604.26073', 'strongly-heterogeneous', 'homogeneous'] as const;
 export type PresetName = (typeof presetNames)[number];
 
 /** The true simulator of a Williams–Otto plant. */
@@ -96,13 +100,14 @@ export function scenario<P extends ProcessName>(process: P, options: ScenarioOpt
   const rng = new Rng(seed).fork(`${process}-configs`);
   let configs: unknown[];
   if (process === 'williams-otto') {
-    configs = options.preset === 'arxiv-2604.26073' ? williamsOttoPaperPreset()
+    configs = options.preset === 'arxiv-2604.26073' || options.preset === 'strongly-heterogeneous' ? williamsOttoPaperPreset()
       : options.preset === 'homogeneous' ? williamsOttoHomogeneousPreset(count) : williamsOttoRandomPlants(count, rng);
   } else if (process === 'cstr') {
     configs = options.preset === 'arxiv-2604.26073' ? cstrPaperPreset()
+      : options.preset === 'strongly-heterogeneous' ? cstrHeterogeneousPreset()
       : options.preset === 'homogeneous' ? cstrHomogeneousPreset(count) : cstrRandomPlants(count, rng);
   } else {
-    configs = options.preset === 'arxiv-2604.26073' ? eafPaperPreset()
+    configs = options.preset === 'arxiv-2604.26073' || options.preset === 'strongly-heterogeneous' ? eafPaperPreset()
       : options.preset === 'homogeneous' ? eafHomogeneousPreset(count) : eafRandomPlants(count, rng);
   }
   return { ...scenarioFromConfigs(process, configs, seed), preset: options.preset };

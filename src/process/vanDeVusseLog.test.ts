@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cstrPaperPreset } from './presets/cstr.js';
+import { cstrHeterogeneousPreset } from './presets/cstr.js';
 import { generateCstrLog, type CstrPlantConfig } from './vanDeVusseLog.js';
 
-const [plantA, plantB] = cstrPaperPreset();
+const [plantA, plantB] = cstrHeterogeneousPreset();
 const silent = (c: CstrPlantConfig): CstrPlantConfig => {
   const quiet = { noiseStd: 0, bias: 0, driftPerH: 0 };
   return { ...c, sensors: { D: quiet, Qk: quiet, cA0: quiet, T0: quiet, T: quiet, Tk: quiet }, analyser: { ...c.analyser, ...quiet } };

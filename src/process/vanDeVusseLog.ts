@@ -3,7 +3,7 @@
  * the setpoints of D and Qk in random steps within the plant's operating window, feed
  * concentration and temperature wander (Ornstein–Uhlenbeck), the jacket fouls (heat transfer
  * falls slowly), sensors are noisy, biased and drift, and cB comes from a lagged analyser (dead
- * time, then held until the next result). The plant is integrated by Dormand–Prince between
+ * time, then held until the next result); later campaigns may move the window. The plant is integrated by Dormand–Prince between
  * samples; inputs are constant within a sample interval (zero-order hold, as a DCS applies them).
  */
 import { z } from 'zod';
@@ -29,6 +29,12 @@ export const cstrPlantConfigSchema = z.object({
   parameters: vanDeVusseParametersSchema,
   /** Operating window the operators move within (covariate shift between plants). */
   window: z.object({ dilutionPerH: range, jacketDutyKJPerH: range }),
+  /**
+   * Later operating campaigns: from `fromH` hours into the log the setpoints are drawn in `window`
+   * instead (the plant moves its operation); the first move happens at the campaign's start.
+   * Default none.
+   */
+  campaigns: z.array(z.object({ fromH: z.number().positive(), window: z.object({ dilutionPerH: range, jacketDutyKJPerH: range }) })).default([]),
   /** Setpoints are held for a uniformly drawn time in [min, max] seconds. */
   holdS: range,
   feed: z.object({
@@ -88,6 +94,15 @@ export function generateCstrLog(config: CstrPlantConfig, options: { seed: number
   const truth: Record<string, Float64Array> = Object.fromEntries(['cA', 'cB', 'T', 'Tk', 'heatTransferFactor'].map((c) => [c, new Float64Array(n)]));
 
   // Inputs over time: setpoint steps and OU feed disturbances (exact discretisation).
+  const campaigns = [...config.campaigns].sort((a, b) => a.fromH - b.fromH);
+  /** Index of the campaign in force at tH (−1: the plant's own window). */
+  const campaignAt = (tH: number): number => {
+    let index = -1;
+    for (let i = 0; i < campaigns.length && campaigns[i].fromH <= tH; i++) index = i;
+    return index;
+  };
+  const windowOf = (campaign: number): CstrPlantConfig['window'] => (campaign < 0 ? config.window : campaigns[campaign].window);
+  let campaign = -1;
   const [dLo, dHi] = config.window.dilutionPerH;
   const [qLo, qHi] = config.window.jacketDutyKJPerH;
   const u: VanDeVusseInputs = {
@@ -142,9 +157,12 @@ export function generateCstrLog(config: CstrPlantConfig, options: { seed: number
       y = sol.states;
       // Next interval's inputs.
       holdLeftS -= dtS;
-      if (holdLeftS <= 0) {
-        u.dilutionPerH = moveRng.uniform(dLo, dHi);
-        u.jacketDutyKJPerH = moveRng.uniform(qLo, qHi);
+      const next = campaignAt(tH + dtH);
+      if (holdLeftS <= 0 || next !== campaign) {
+        campaign = next;
+        const w = windowOf(campaign);
+        u.dilutionPerH = moveRng.uniform(w.dilutionPerH[0], w.dilutionPerH[1]);
+        u.jacketDutyKJPerH = moveRng.uniform(w.jacketDutyKJPerH[0], w.jacketDutyKJPerH[1]);
         holdLeftS = moveRng.uniform(config.holdS[0], config.holdS[1]);
       }
       const f = config.feed;

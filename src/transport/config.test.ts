@@ -44,6 +44,11 @@ test('a config error names the file, the key and the allowed values', () => {
   );
   // TLS is not optional: plaintext must be asked for by name.
   assert.throws(() => parseConfig({ model: { widths: [2, 1] }, rounds: 1 }, coordinatorConfigSchema, 'fed.yaml'), (e) => isCrucibleError(e, 'CONFIG_INVALID') && /tls/.test(e.message));
+  // A tls section missing a file names what is allowed.
+  assert.throws(
+    () => parseConfig({ ...minimal, tls: { ca: 'ca.pem', cert: 'c.pem' } }, coordinatorConfigSchema, 'fed.yaml'),
+    (e) => isCrucibleError(e, 'CONFIG_INVALID') && /tls: expected 'insecure' or \{ ca, cert, key \}/.test(e.message),
+  );
 });
 
 test('unreadable and unparsable config files are CONFIG_INVALID naming the file', async () => {

@@ -34,10 +34,13 @@ export const modelConfigSchema = z.unknown().transform((value, ctx): ModelSpec =
 });
 
 /** TLS files, or the explicit word `insecure` (tests and loopback only). */
-const serverTlsSchema = z.union([
-  z.literal('insecure'),
-  z.object({ ca: z.string(), cert: z.string(), key: z.string(), requireClientCertificate: z.boolean().default(true) }).strict(),
-]);
+const serverTlsSchema = z.union(
+  [
+    z.literal('insecure'),
+    z.object({ ca: z.string(), cert: z.string(), key: z.string(), requireClientCertificate: z.boolean().default(true) }).strict(),
+  ],
+  { error: "expected 'insecure' or { ca, cert, key } (PEM file paths; optional requireClientCertificate)" },
+);
 
 export const strategyConfigSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fedavg'), serverLearningRate: z.number().positive().optional() }).strict(),
@@ -234,10 +237,13 @@ export const plantConfigSchema = z
     coordinator: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port'),
     /** File holding the plant's bearer token (written by `crucible enroll`). */
     token: z.string(),
-    tls: z.union([
-      z.literal('insecure'),
-      z.object({ ca: z.string(), cert: z.string(), key: z.string(), serverName: z.string().optional() }).strict(),
-    ]),
+    tls: z.union(
+      [
+        z.literal('insecure'),
+        z.object({ ca: z.string(), cert: z.string(), key: z.string(), serverName: z.string().optional() }).strict(),
+      ],
+      { error: "expected 'insecure' or { ca, cert, key } (PEM file paths; optional serverName)" },
+    ),
     model: modelConfigSchema,
     /** Optional when the CLI is given --data and --schema. */
     data: plantDataConfigSchema.optional(),

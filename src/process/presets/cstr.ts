@@ -21,6 +21,7 @@ interface CstrPlantShape {
   temperatureSensor: SensorSpec;
   noiseScale: number;
   analyser: CstrPlantConfig['analyser'];
+  campaigns?: CstrPlantConfig['campaigns'];
 }
 
 function build(s: CstrPlantShape): CstrPlantConfig {
@@ -36,7 +37,7 @@ function build(s: CstrPlantShape): CstrPlantConfig {
   const q = s.noiseScale;
   return cstrPlantConfigSchema.parse({
     plantId: s.plantId, parameters, window: s.window, holdS: s.holdS, feed: s.feed, fouling: s.fouling,
-    samples: s.samples, samplingIntervalS: s.samplingIntervalS,
+    samples: s.samples, samplingIntervalS: s.samplingIntervalS, campaigns: s.campaigns ?? [],
     sensors: {
       D: { noiseStd: 0.05 * q, bias: 0, driftPerH: 0 },
       Qk: { noiseStd: 10 * q, bias: 0, driftPerH: 0 },
@@ -50,14 +51,14 @@ function build(s: CstrPlantShape): CstrPlantConfig {
 }
 
 /**
- * The three-plant setting modelled on arXiv 2604.26073 (three independent plants with
- * heterogeneous operating conditions and time-series sensor data; its abstract gives no plant
- * parameters, so these are our design): A — larger reactor, active catalyst, slow fouling, long
- * 1-min log at low throughput; B — nominal kinetics, fast fouling, biased and drifting T sensor,
- * mid throughput; C — small reactor with aged catalyst, short 2-min log at high throughput, slow
- * analyser with long dead time, noisy sensors.
+ * The strongly heterogeneous three-plant setting (preset 'strongly-heterogeneous'; formerly the
+ * 'arxiv-2604.26073' CSTR preset): A — larger reactor, active catalyst, slow fouling, long 1-min
+ * log at low throughput; B — nominal kinetics, fast fouling, biased and drifting T sensor, mid
+ * throughput; C — small reactor with aged catalyst, short 2-min log at high throughput, slow
+ * analyser with long dead time, noisy sensors. Catalyst activity 0.8–1.1 is unobserved, so no one
+ * model can fit all three (see docs/simulators.md).
  */
-export function cstrPaperPreset(): CstrPlantConfig[] {
+export function cstrHeterogeneousPreset(): CstrPlantConfig[] {
   return [
     build({
       plantId: 'plant-a', activity: 1.1, activationShift: [0, 0, 0], sizeFactor: 1.2,
@@ -82,6 +83,70 @@ export function cstrPaperPreset(): CstrPlantConfig[] {
       fouling: { timeConstantH: 400, floor: 0.75 }, samples: 600, samplingIntervalS: 120, holdS: [600, 2400],
       temperatureSensor: { noiseStd: 0.3, bias: 0, driftPerH: 0 }, noiseScale: 3,
       analyser: { noiseStd: 0.03, bias: 0, driftPerH: 0.0005, sampleIntervalS: 900, deadTimeS: 600 },
+    }),
+  ];
+}
+
+/** One plant of the licensed fleet: windows in specific jacket duty q = Qk/VR [kJ/(h·L)], so they mean the same at every size. */
+interface FleetPlantShape {
+  plantId: string;
+  activity: number;
+  sizeFactor: number;
+  window: { dilutionPerH: [number, number]; specificDutyKJPerHL: [number, number] };
+  later: { fromH: number; dilutionPerH: [number, number]; specificDutyKJPerHL: [number, number] };
+  /** Feed means (cA0 [mol/L], T0 [°C]) and correlation time [h]; the spread is the same at every plant. */
+  feed: { concentration: number; temperatureC: number; correlationTimeH: number };
+  fouling: CstrPlantConfig['fouling'];
+  samples: number;
+  samplingIntervalS: number;
+}
+
+function fleetPlant(f: FleetPlantShape): CstrPlantConfig {
+  const volumeL = nominalVanDeVusse.reactorVolumeL * f.sizeFactor;
+  const duty = ([lo, hi]: [number, number]): [number, number] => [lo * volumeL, hi * volumeL];
+  return build({
+    plantId: f.plantId, activity: f.activity, activationShift: [0, 0, 0], sizeFactor: f.sizeFactor,
+    window: { dilutionPerH: f.window.dilutionPerH, jacketDutyKJPerH: duty(f.window.specificDutyKJPerHL) },
+    campaigns: [{ fromH: f.later.fromH, window: { dilutionPerH: f.later.dilutionPerH, jacketDutyKJPerH: duty(f.later.specificDutyKJPerHL) } }],
+    feed: { concentrationMean: f.feed.concentration, concentrationStd: 0.08, temperatureMeanC: f.feed.temperatureC, temperatureStdC: 0.7, correlationTimeH: f.feed.correlationTimeH },
+    fouling: f.fouling, samples: f.samples, samplingIntervalS: f.samplingIntervalS, holdS: [900, 2700],
+    // Calibrated instruments: noise, no bias or drift.
+    temperatureSensor: { noiseStd: 0.1, bias: 0, driftPerH: 0 }, noiseScale: 1,
+    analyser: { noiseStd: 0.01, bias: 0, driftPerH: 0, sampleIntervalS: 600, deadTimeS: 180 },
+  });
+}
+
+/**
+ * The three-plant setting modelled on arXiv 2604.26073 (three independent plants under
+ * heterogeneous operating conditions, time-series sensor data; its abstract gives no plant
+ * parameters, so this is our design — docs/simulators.md says why): three plants of ONE licensed
+ * process and catalyst family (activity 0.98–1.02) of different sizes (VR 8, 10, 14 L), each
+ * running its own narrow window with few analyser results, with modest differences in feed,
+ * fouling and sensors; in the last part of each log the plant moves into conditions other plants
+ * have run.
+ */
+export function cstrPaperPreset(): CstrPlantConfig[] {
+  return [
+    fleetPlant({
+      plantId: 'plant-a', activity: 1.0, sizeFactor: 1.0,
+      window: { dilutionPerH: [10, 19], specificDutyKJPerHL: [-330, -150] },
+      later: { fromH: 42, dilutionPerH: [18, 28], specificDutyKJPerHL: [-300, -150] },
+      feed: { concentration: 5.1, temperatureC: 104.5, correlationTimeH: 2 },
+      fouling: { timeConstantH: 2000, floor: 0.9 }, samples: 3600, samplingIntervalS: 60,
+    }),
+    fleetPlant({
+      plantId: 'plant-b', activity: 0.98, sizeFactor: 1.4,
+      window: { dilutionPerH: [20, 29], specificDutyKJPerHL: [-400, -250] },
+      later: { fromH: 35, dilutionPerH: [24, 34], specificDutyKJPerHL: [-260, -100] },
+      feed: { concentration: 5.0, temperatureC: 105.5, correlationTimeH: 1.5 },
+      fouling: { timeConstantH: 800, floor: 0.85 }, samples: 3000, samplingIntervalS: 60,
+    }),
+    fleetPlant({
+      plantId: 'plant-c', activity: 1.02, sizeFactor: 0.8,
+      window: { dilutionPerH: [27, 35], specificDutyKJPerHL: [-180, -60] },
+      later: { fromH: 42, dilutionPerH: [14, 24], specificDutyKJPerHL: [-260, -120] },
+      feed: { concentration: 5.2, temperatureC: 104.0, correlationTimeH: 1 },
+      fouling: { timeConstantH: 1500, floor: 0.9 }, samples: 1800, samplingIntervalS: 120,
     }),
   ];
 }
