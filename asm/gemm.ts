@@ -26,6 +26,35 @@ export function gemmScratchBytes(): i32 {
   return (MC * KC + MR * NR) * 8;
 }
 
+/**
+ * Writes the first `count` columns of four rows (row r at src + r·ld) column by column: the four
+ * values of column p land at dst + 32·p. Two columns at a time by lane shuffles; returns the end.
+ */
+// @ts-ignore: decorator
+@inline function transposeFour(src: usize, ld: usize, count: i32, dst: usize): usize {
+  let p = 0;
+  for (; p + 2 <= count; p += 2) {
+    const r0 = v128.load(src);
+    const r1 = v128.load(src + ld);
+    const r2 = v128.load(src + 2 * ld);
+    const r3 = v128.load(src + 3 * ld);
+    v128.store(dst, v128.shuffle<f64>(r0, r1, 0, 2));
+    v128.store(dst, v128.shuffle<f64>(r2, r3, 0, 2), 16);
+    v128.store(dst, v128.shuffle<f64>(r0, r1, 1, 3), 32);
+    v128.store(dst, v128.shuffle<f64>(r2, r3, 1, 3), 48);
+    src += 16;
+    dst += 64;
+  }
+  if (p < count) {
+    store<f64>(dst, load<f64>(src));
+    store<f64>(dst, load<f64>(src + ld), 8);
+    store<f64>(dst, load<f64>(src + 2 * ld), 16);
+    store<f64>(dst, load<f64>(src + 3 * ld), 24);
+    dst += 32;
+  }
+  return dst;
+}
+
 /** Packs op(B) (k × n) into ⌈n/NR⌉ panels of k × NR doubles, zero-padded on the right. */
 export function packB(transB: i32, k: i32, n: i32, b: usize, bp: usize): void {
   const panels = (n + NR - 1) / NR;
@@ -42,6 +71,10 @@ export function packB(transB: i32, k: i32, n: i32, b: usize, bp: usize): void {
         src += ld;
         dst += NR * 8;
       }
+    } else if (transB != 0 && w == NR) {
+      // op(B) = Bᵀ: the NR values of row p sit in column p of NR rows of B; two p at a time.
+      const src = b + (<usize>(j0 * k) << 3);
+      dst = transposeFour(src, <usize>k << 3, k, dst);
     } else {
       for (let p = 0; p < k; p++) {
         for (let c = 0; c < NR; c++) {
@@ -73,16 +106,7 @@ function packA(transA: i32, m: i32, k: i32, a: usize, i0: i32, mc: i32, p0: i32,
         dst += MR * 8;
       }
     } else if (h == MR) {
-      const ld = <usize>k << 3;
-      let src = a + (<usize>(r0 * k + p0) << 3);
-      for (let p = 0; p < kc; p++) {
-        store<f64>(dst, load<f64>(src));
-        store<f64>(dst, load<f64>(src + ld), 8);
-        store<f64>(dst, load<f64>(src + 2 * ld), 16);
-        store<f64>(dst, load<f64>(src + 3 * ld), 24);
-        src += 8;
-        dst += MR * 8;
-      }
+      dst = transposeFour(a + (<usize>(r0 * k + p0) << 3), <usize>k << 3, kc, dst);
     } else {
       for (let p = 0; p < kc; p++) {
         for (let r = 0; r < MR; r++) {

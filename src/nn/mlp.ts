@@ -8,6 +8,7 @@
  */
 import { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { type DenseActivation, denseActivations } from '../tensor/ops/index.js';
 import { type ActivationName, activation } from './activation.js';
 import { Dense } from './dense.js';
 import { Parameters } from './parameters.js';
@@ -39,6 +40,8 @@ export class Mlp implements Model {
   readonly layers: readonly Dense[];
   private readonly hidden: (x: Tensor) => Tensor;
   private readonly output: (x: Tensor) => Tensor;
+  /** Each layer's activation when the fused dense op applies it itself, else null (applied after). */
+  private readonly fused: readonly (DenseActivation | null)[];
 
   constructor(spec: MlpSpec) {
     const { widths } = spec;
@@ -70,6 +73,8 @@ export class Mlp implements Model {
       layers.push(new Dense(w, this.parameters.tensor(`layer${l}.bias`)));
     }
     this.layers = layers;
+    const fusable = (name: ActivationName): DenseActivation | null => ((denseActivations as string[]).includes(name) ? (name as DenseActivation) : null);
+    this.fused = layers.map((_, l) => fusable(l + 1 < layers.length ? act : outAct));
   }
 
   get inputSize(): number {
@@ -80,11 +85,17 @@ export class Mlp implements Model {
     return this.spec.widths[this.spec.widths.length - 1];
   }
 
+  /** The outputs for a batch of rows x [n, inputs]: one fused dense op per layer (plus the activation when it cannot be fused). */
   forward(x: Tensor): Tensor {
     let h = x;
     for (let l = 0; l < this.layers.length; l++) {
-      h = this.layers[l].forward(h);
-      h = l + 1 < this.layers.length ? this.hidden(h) : this.output(h);
+      const fused = this.fused[l];
+      if (fused !== null) {
+        h = this.layers[l].forward(h, fused);
+      } else {
+        h = this.layers[l].forward(h);
+        h = l + 1 < this.layers.length ? this.hidden(h) : this.output(h);
+      }
     }
     return h;
   }

@@ -18,6 +18,12 @@ export interface KernelExports {
   packB(transB: number, k: number, n: number, b: number, bp: number): void;
   gemmRows(transA: number, m: number, n: number, k: number, a: number, bp: number, c: number, i0: number, i1: number, scratch: number): void;
   tanhArray(x: number, y: number, n: number): void;
+  fillRows(y: number, b: number, m: number, n: number): void;
+  /** kind: 1 tanh, 2 relu (others leave y alone). */
+  activate(kind: number, y: number, n: number): void;
+  /** kind: 0 linear, 1 tanh, 2 relu, 3 sigmoid. */
+  activationGrad(kind: number, g: number, y: number, n: number): void;
+  addColumnSums(g: number, m: number, n: number, out: number): void;
 }
 
 /** The little of the WebAssembly JS API used here (lib ES2022 without DOM does not declare it). */

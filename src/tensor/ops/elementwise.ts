@@ -8,6 +8,7 @@ import { Tensor, shapeOf } from '../tensor.js';
 import { recordOp } from '../autodiff.js';
 import { BinaryOp, binaryBackwardA, binaryBackwardB, binaryForward, binaryLayout } from '../kernels/binary.js';
 import { tanhInto } from '../kernels/tanh.js';
+import { logistic } from '../kernels/dense.js';
 
 // ---------------------------------------------------------------------------------------------
 // Binary elementwise ops with broadcasting
@@ -212,11 +213,4 @@ export function abs(a: Tensor): Tensor {
       else if (v < 0) ga[i] -= g[i];
     }
   });
-}
-
-/** 1/(1 + e^−x) for one value, without overflow for large |x|. */
-function logistic(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
 }
