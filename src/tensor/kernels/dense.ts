@@ -14,10 +14,10 @@
  * denseForward('tanh', { rows: 1, inputs: 1, outputs: 2 }, Float64Array.of(1), Float64Array.of(1, 2), Float64Array.of(0, 0), y);
  * // y = [tanh 1, tanh 2]
  */
-import { WASM_MIN_MACS, align, gemmInMemory, gemmScratchBytes } from './gemm.js';
+import { WASM_MIN_MACS, align, gemmInMemory, gemmScratchBytes, kernelsFor } from './gemm.js';
 import { gemmPortable } from './gemm-portable.js';
 import { tanhInto } from './tanh.js';
-import { WORKSPACE_BASE, type WasmKernels, wasmKernels } from './wasm.js';
+import { WORKSPACE_BASE, type WasmKernels } from './wasm.js';
 
 /** The activations a dense pass applies itself: those whose derivative is a function of the output. */
 export const denseActivationCodes = { linear: 0, tanh: 1, relu: 2, sigmoid: 3 } as const;
@@ -38,7 +38,8 @@ export function logistic(v: number): number {
 }
 
 function onWasm(s: DenseShape): WasmKernels | null {
-  return wasmKernels !== null && s.rows * s.inputs * s.outputs >= WASM_MIN_MACS ? wasmKernels : null;
+  const macs = s.rows * s.inputs * s.outputs;
+  return macs >= WASM_MIN_MACS ? kernelsFor(macs) : null;
 }
 
 /** Byte offsets of consecutive regions of the given sizes from WORKSPACE_BASE; false if memory cannot grow. */

@@ -14,12 +14,12 @@
  */
 import { gemmPortable } from './gemm-portable.js';
 import { RowWorkers, kernelThreads } from './row-workers.js';
-import { WORKSPACE_BASE, type WasmKernels, wasmKernels } from './wasm.js';
+import { WORKSPACE_BASE, type WasmKernels, sharedKernels, wasmKernels } from './wasm.js';
 
 /** Below this many multiply-adds the copies into wasm memory cost more than SIMD saves. */
 export const WASM_MIN_MACS = 4096;
 /** From this many multiply-adds a product is split across two threads (waking the helper costs ~10–50 µs). */
-const THREADS_MIN_MACS = 1 << 20;
+export const THREADS_MIN_MACS = 1 << 20;
 
 let workers: RowWorkers | undefined;
 /** Read once: the environment does not change under a running process. */
@@ -56,8 +56,19 @@ export function gemmScratchBytes(kernels: WasmKernels, n: number, k: number): nu
 }
 
 /**
+ * The instance a product of m·n·k multiply-adds runs on: the shared one when it is large enough to
+ * split across two threads (and a helper can exist), else the main thread's private one; null when
+ * the kernels are not built.
+ */
+export function kernelsFor(macs: number, threads = threadsAvailable): WasmKernels | null {
+  if (threads >= 2 && macs >= THREADS_MIN_MACS && sharedKernels !== null) return sharedKernels;
+  return wasmKernels;
+}
+
+/**
  * C += op(A)·op(B) on operands already in wasm memory (byte offsets), with `scratch` the start of a
- * region of `gemmScratchBytes(kernels, n, k)`; splits large products across two threads.
+ * region of `gemmScratchBytes(kernels, n, k)`; splits large products across two threads when the
+ * memory is the shared one.
  */
 export function gemmInMemory(
   kernels: WasmKernels,
@@ -78,7 +89,7 @@ export function gemmInMemory(
   const offHelper = scratch + scratchBytes;
   const offBp = offHelper + scratchBytes;
   x.packB(transB ? 1 : 0, k, n, offB, offBp);
-  if (threads >= 2 && m >= 8 && m * n * k >= THREADS_MIN_MACS && helpers(kernels).ready()) {
+  if (kernels.shared && threads >= 2 && m >= 8 && m * n * k >= THREADS_MIN_MACS && helpers(kernels).ready()) {
     // ~8 chunks of rows (a multiple of the micro-kernel's 4) so a late-waking helper is no bottleneck.
     const chunkRows = Math.max(4, Math.ceil(m / 32) * 4);
     workers!.gemmRows(transA ? 1 : 0, m, n, k, offA, offBp, offC, chunkRows, scratch, offHelper);
@@ -103,7 +114,7 @@ export function gemmWasm(
   c: Float64Array,
   options: { threads?: number } = {},
 ): boolean {
-  const kernels = wasmKernels;
+  const kernels = kernelsFor(m * n * k, options.threads);
   if (kernels === null) return false;
   // Layout after WORKSPACE_BASE: GEMM scratch, A, B, C.
   const offA = WORKSPACE_BASE + gemmScratchBytes(kernels, n, k);
@@ -133,8 +144,8 @@ function helpers(kernels: WasmKernels): RowWorkers {
  * tests that want the two-thread path from the first call.
  */
 export async function startGemmThreads(timeoutMs = 10_000): Promise<boolean> {
-  if (wasmKernels === null || threadsAvailable < 2) return false;
-  const pool = helpers(wasmKernels);
+  if (sharedKernels === null || threadsAvailable < 2) return false;
+  const pool = helpers(sharedKernels);
   const deadline = Date.now() + timeoutMs;
   while (!pool.ready()) {
     if (Date.now() > deadline) return false;

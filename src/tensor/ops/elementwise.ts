@@ -116,7 +116,7 @@ export function log(a: Tensor): Tensor {
   });
 }
 
-/** Hyperbolic tangent (Cephes' algorithm, within a few ulp of Math.tanh; see kernels/tanh.ts). */
+/** Hyperbolic tangent (a table and the addition theorem, within ~2 ulp like Math.tanh; see kernels/tanh.ts). */
 export function tanh(a: Tensor): Tensor {
   const out = new Tensor(a.rows, a.cols);
   const y = out.data;
