@@ -1,12 +1,12 @@
 /**
  * The elementwise parts of a dense layer act(x·W + b) and of its gradient, for WebAssembly SIMD: the
  * bias seeding the product, the activation applied in place, the activation's derivative folded
- * into the output gradient, the bias gradient's column sums, and the plain SGD update of a flat
- * parameter vector. Every loop performs the same operations in the same order as its TypeScript
- * twin (src/tensor/kernels/dense.ts), so both give identical bits.
+ * into the output gradient, and the bias gradient's column sums. Every loop performs the same
+ * operations in the same order as its TypeScript twin (src/tensor/kernels/dense.ts), so both give
+ * identical bits.
  *
  * Activation codes: 0 linear, 1 tanh, 2 relu, 3 sigmoid (whose forward pass runs in TypeScript: it
- * needs exp). Pointers are byte offsets into the shared memory.
+ * needs exp). Pointers are byte offsets into linear memory.
  */
 import { tanhArray } from './tanh';
 
@@ -86,3 +86,4 @@ export function addColumnSums(g: usize, m: i32, n: i32, out: usize): void {
     g += <usize>n << 3;
   }
 }
+

@@ -52,17 +52,8 @@ export class Sgd implements Optimizer {
   step(): void {
     const lr = this.learningRate();
     const { values, grads } = this.parameters;
-    const v = this.velocity;
-    const mu = this.momentum;
-    const wd = this.weightDecay;
-    for (let i = 0; i < values.length; i++) {
-      let g = grads[i] + wd * values[i];
-      if (mu > 0) {
-        v[i] = mu * v[i] + g;
-        g = this.nesterov ? g + mu * v[i] : v[i];
-      }
-      values[i] -= lr * g;
-    }
+    if (this.momentum === 0 && this.weightDecay === 0) plainStep(values, grads, lr);
+    else momentumStep(values, grads, this.velocity, { lr, momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay });
     this.steps++;
   }
 
@@ -72,5 +63,28 @@ export class Sgd implements Optimizer {
 
   loadState(state: OptimizerState): void {
     this.steps = restoreState('Sgd', state, 'sgd', { velocity: this.velocity });
+  }
+}
+
+/** θ −= lr·g: plain SGD, one tight loop over the flat vectors (the common case of federated clients). */
+function plainStep(values: Float64Array, grads: Float64Array, lr: number): void {
+  for (let i = 0; i < values.length; i++) values[i] -= lr * grads[i];
+}
+
+/** The general rule: weight decay, then heavy-ball or Nesterov momentum. */
+function momentumStep(
+  values: Float64Array,
+  grads: Float64Array,
+  v: Float64Array,
+  o: { lr: number; momentum: number; nesterov: boolean; weightDecay: number },
+): void {
+  const { lr, momentum: mu, nesterov, weightDecay: wd } = o;
+  for (let i = 0; i < values.length; i++) {
+    let g = grads[i] + wd * values[i];
+    if (mu > 0) {
+      v[i] = mu * v[i] + g;
+      g = nesterov ? g + mu * v[i] : v[i];
+    }
+    values[i] -= lr * g;
   }
 }

@@ -8,6 +8,7 @@
  * const w = Tensor.randn(2, 1, new Rng(1), { requiresGrad: true });
  */
 import type { Rng } from './rng.js';
+import { zeroedBuffer } from './grad-pool.js';
 
 /** How a tensor was computed: the op's name, its inputs, and the rule that sends the output's gradient back. */
 export interface TapeNode {
@@ -87,7 +88,7 @@ export class Tensor {
 
   /** The gradient buffer, allocated (zeroed) on first use. */
   ensureGrad(): Float64Array {
-    if (this.grad === null) this.grad = new Float64Array(this.data.length);
+    if (this.grad === null) this.grad = zeroedBuffer(this.data.length);
     return this.grad;
   }
 

@@ -117,6 +117,13 @@ test('sum and mean gradients match finite differences over all values and each a
   }
 });
 
+test('squaredError gradients match finite differences in both arguments, with and without a scale', () => {
+  const own = new Rng(78); // its own generator, so the inputs of the checks after it stay what they were
+  const pair = () => [Tensor.randn(3, 4, own), Tensor.randn(3, 4, own)];
+  check('squaredError', op.squaredError, pair());
+  check('squaredError scaled', (a, b) => op.squaredError(a, b, 1 / 12), pair());
+});
+
 test('max and min reduction gradients go to the extreme value over all values and each axis', () => {
   for (const axis of [undefined, 0, 1] as const) {
     check(`max axis ${axis}`, (a) => op.max(a, axis), [distinct(3, 4)]);
