@@ -120,28 +120,34 @@ function packA(transA: i32, m: i32, k: i32, a: usize, i0: i32, mc: i32, p0: i32,
   }
 }
 
-/** C tile (h × w, leading dimension ldc) += packed A panel · packed B panel over kc. */
+/**
+ * C tile (h × w, leading dimension ldc) += A panel · B panel over kc, where the A panel's element
+ * (r, p) sits at ap + r·ars + p·aps and the B panel's (p, c) at bp + p·bps + 8c (packed panels:
+ * ars = 8, aps = 32, bps = 32).
+ */
 // @ts-ignore: decorator
-@inline function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, h: i32, w: i32, tile: usize): void {
+@inline function microKernel(kc: i32, ap: usize, ars: usize, aps: usize, bp: usize, bps: usize, c: usize, ldc: i32, h: i32, w: i32, tile: usize): void {
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
   let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  const ars2 = ars * 2;
+  const ars3 = ars * 3;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let a = v128.load64_splat(ap);
     c00 = f64x2.add(c00, f64x2.mul(a, b0));
     c01 = f64x2.add(c01, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 8);
+    a = v128.load64_splat(ap + ars);
     c10 = f64x2.add(c10, f64x2.mul(a, b0));
     c11 = f64x2.add(c11, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 16);
+    a = v128.load64_splat(ap + ars2);
     c20 = f64x2.add(c20, f64x2.mul(a, b0));
     c21 = f64x2.add(c21, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 24);
+    a = v128.load64_splat(ap + ars3);
     c30 = f64x2.add(c30, f64x2.mul(a, b0));
     c31 = f64x2.add(c31, f64x2.mul(a, b1));
-    ap += MR * 8;
-    bp += NR * 8;
+    ap += aps;
+    bp += bps;
   }
   const ld = <usize>ldc << 3;
   if (h == MR && w == NR) {
@@ -193,8 +199,43 @@ export function gemmRows(transA: i32, m: i32, n: i32, k: i32, a: usize, bp: usiz
         const bpanel = bp + (<usize>((jp * k + p0) * NR) << 3);
         for (let ir = 0; ir < mc; ir += MR) {
           const h = min(MR, mc - ir);
-          microKernel(kc, scratch + (<usize>(ir * kc) << 3), bpanel, c + (<usize>((ib + ir) * n + j0) << 3), n, h, w, tile);
+          microKernel(kc, scratch + (<usize>(ir * kc) << 3), 8, MR * 8, bpanel, NR * 8, c + (<usize>((ib + ir) * n + j0) << 3), n, h, w, tile);
         }
+      }
+    }
+  }
+}
+
+/**
+ * C += op(A)·op(B) for C m × n row-major with m a multiple of 4, reading op(A) in place without
+ * packing, and B too unless transposed (then n may be anything): for operands that fit in L1 cache,
+ * packing costs more than it saves. The same operations in the same order as packB + gemmRows (per
+ * KC block, acc = Σ a·b, then C += acc), so the same bits. `scratch` holds a 16-double edge tile,
+ * then the packed Bᵀ when transB.
+ */
+export function gemmUnpacked(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, scratch: usize): void {
+  // op(A)'s element (i, p): A[i·k + p], or A[p·m + i] when transposed.
+  const ars: usize = transA ? 8 : <usize>k << 3;
+  const aps: usize = transA ? <usize>m << 3 : 8;
+  // Column panel jp of op(B) starts at bBase + jp·panelStep; its element (p, c) is at + p·bps + 8c.
+  let bBase = b;
+  let bps: usize = <usize>n << 3;
+  let panelStep: usize = NR * 8;
+  if (transB) {
+    bBase = scratch + MR * NR * 8;
+    packB(1, k, n, b, bBase);
+    bps = NR * 8;
+    panelStep = <usize>k * NR * 8;
+  }
+  const panels = (n + NR - 1) / NR;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    for (let i0 = 0; i0 < m; i0 += MR) {
+      const ap = a + <usize>i0 * ars + <usize>p0 * aps;
+      for (let jp = 0; jp < panels; jp++) {
+        const j0 = jp * NR;
+        const bpanel = bBase + <usize>jp * panelStep + <usize>p0 * bps;
+        microKernel(kc, ap, ars, aps, bpanel, bps, c + (<usize>(i0 * n + j0) << 3), n, MR, min(NR, n - j0), scratch);
       }
     }
   }

@@ -1,4 +1,4 @@
 /** Entry point of Crucible's WebAssembly kernels (built to build/kernels.wasm by scripts/build-kernels.mjs). */
-export { gemmScratchBytes, packB, gemmRows } from './gemm';
+export { gemmScratchBytes, packB, gemmRows, gemmUnpacked } from './gemm';
 export { tanhArray } from './tanh';
 export { fillRows, activate, activationGrad, addColumnSums } from './dense';

@@ -18,6 +18,8 @@ import { WORKSPACE_BASE, type WasmKernels, sharedKernels, wasmKernels } from './
 
 /** Below this many multiply-adds the copies into wasm memory cost more than SIMD saves. */
 export const WASM_MIN_MACS = 4096;
+/** Operands of at most this many values (32 KiB each) stay in L1 cache: they are multiplied in place, unpacked. */
+const UNPACKED_MAX_VALUES = 4096;
 /** From this many multiply-adds a product is split across two threads (waking the helper costs ~10–50 µs). */
 export const THREADS_MIN_MACS = 1 << 20;
 
@@ -85,6 +87,10 @@ export function gemmInMemory(
 ): void {
   if (m === 0 || n === 0 || k === 0) return;
   const x = kernels.exports;
+  if (m % 4 === 0 && (transB || n % 4 === 0) && m * k <= UNPACKED_MAX_VALUES && k * n <= UNPACKED_MAX_VALUES && m * n * k < THREADS_MIN_MACS) {
+    x.gemmUnpacked(transA ? 1 : 0, transB ? 1 : 0, m, n, k, offA, offB, offC, scratch);
+    return;
+  }
   const scratchBytes = align(x.gemmScratchBytes());
   const offHelper = scratch + scratchBytes;
   const offBp = offHelper + scratchBytes;
