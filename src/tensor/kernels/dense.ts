@@ -16,7 +16,7 @@
  */
 import { WASM_MIN_MACS, align, gemmInMemory, gemmScratchBytes, kernelsFor } from './gemm.js';
 import { gemmPortable } from './gemm-portable.js';
-import { tanhInto } from './tanh.js';
+import { tanhScalar } from './tanh.js';
 import { WORKSPACE_BASE, type WasmKernels } from './wasm.js';
 
 /** The activations a dense pass applies itself: those whose derivative is a function of the output. */
@@ -76,13 +76,20 @@ export function denseForward(
     gemmInMemory(kernels, false, false, rows, outputs, inputs, offX, offW, offY, scratch);
     if (act === 'tanh' || act === 'relu') k.activate(denseActivationCodes[act], offY, rows * outputs);
     y.set(heap.subarray(offY / 8, offY / 8 + rows * outputs));
+    if (act === 'sigmoid') for (let i = 0; i < y.length; i++) y[i] = logistic(y[i]);
   } else {
-    for (let i = 0; i < rows; i++) y.set(b, i * outputs);
-    gemmPortable(false, false, rows, outputs, inputs, x, w, 1, y);
-    if (act === 'tanh') tanhInto(y, y);
-    else if (act === 'relu') for (let i = 0; i < y.length; i++) y[i] = y[i] > 0 ? y[i] : 0;
+    denseForwardPortable(act, s, x, w, b, y);
   }
-  if (act === 'sigmoid') for (let i = 0; i < y.length; i++) y[i] = logistic(y[i]);
+}
+
+/** `denseForward` in TypeScript alone (the path without the .wasm, and for tiny layers). */
+export function denseForwardPortable(act: DenseActivation, s: DenseShape, x: Float64Array, w: Float64Array, b: Float64Array, y: Float64Array): void {
+  const { rows, inputs, outputs } = s;
+  for (let i = 0; i < rows; i++) y.set(b, i * outputs);
+  gemmPortable(false, false, rows, outputs, inputs, x, w, 1, y);
+  if (act === 'tanh') for (let i = 0; i < y.length; i++) y[i] = tanhScalar(y[i]);
+  else if (act === 'relu') for (let i = 0; i < y.length; i++) y[i] = y[i] > 0 ? y[i] : 0;
+  else if (act === 'sigmoid') for (let i = 0; i < y.length; i++) y[i] = logistic(y[i]);
 }
 
 /** Where `denseBackward` adds each gradient (null: not wanted). */
@@ -123,18 +130,7 @@ export function denseBackward(
   const sizes = [scratchBytes, rows * outputs * 8, rows * outputs * 8, rows * inputs * 8, inputs * outputs * 8, inputs * outputs * 8, outputs * 8, rows * inputs * 8];
   const at = kernels === null ? null : layout(kernels, sizes);
   if (kernels === null || at === null) {
-    if (gzBuffer.length < g.length) gzBuffer = new Float64Array(g.length);
-    const gz = gzBuffer.subarray(0, g.length);
-    activationGrad(act, g, y, gz);
-    const gb = into.bias;
-    if (gb !== null) {
-      for (let i = 0; i < rows; i++) {
-        const row = i * outputs;
-        for (let j = 0; j < outputs; j++) gb[j] += gz[row + j];
-      }
-    }
-    if (into.weight !== null) gemmPortable(true, false, inputs, outputs, rows, x, gz, 1, into.weight);
-    if (into.input !== null) gemmPortable(false, true, rows, inputs, outputs, gz, w, into.inputFresh ? 0 : 1, into.input);
+    denseBackwardPortable(act, s, data, into);
     return;
   }
   const [scratch, offG, offY, offX, offW, offGw, offGb, offGx] = at;
@@ -163,4 +159,27 @@ export function denseBackward(
     gemmInMemory(kernels, false, true, rows, inputs, outputs, offG, offW, offGx, scratch);
     into.input.set(heap.subarray(offGx / 8, offGx / 8 + rows * inputs));
   }
+}
+
+/** `denseBackward` in TypeScript alone (the path without the .wasm, and for tiny layers). */
+export function denseBackwardPortable(
+  act: DenseActivation,
+  s: DenseShape,
+  data: { g: Float64Array; y: Float64Array; x: Float64Array; w: Float64Array },
+  into: DenseGradients,
+): void {
+  const { rows, inputs, outputs } = s;
+  const { g, y, x, w } = data;
+  if (gzBuffer.length < g.length) gzBuffer = new Float64Array(g.length);
+  const gz = gzBuffer.subarray(0, g.length);
+  activationGrad(act, g, y, gz);
+  const gb = into.bias;
+  if (gb !== null) {
+    for (let i = 0; i < rows; i++) {
+      const row = i * outputs;
+      for (let j = 0; j < outputs; j++) gb[j] += gz[row + j];
+    }
+  }
+  if (into.weight !== null) gemmPortable(true, false, inputs, outputs, rows, x, gz, 1, into.weight);
+  if (into.input !== null) gemmPortable(false, true, rows, inputs, outputs, gz, w, into.inputFresh ? 0 : 1, into.input);
 }
