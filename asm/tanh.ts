@@ -11,8 +11,8 @@
  * put back at the end (tanh(−0) = −0). The TypeScript twin (src/tensor/kernels/tanh.ts) performs
  * the same operations in the same order, so both give identical bits.
  *
- * The table, tanh(k/32) for k = 0…640, is written by the loader at TANH_TABLE (in the first 64 KiB,
- * which the callers' workspaces never use).
+ * The table, tanh(k/32) for k = 0…640 padded to 1024 entries, is written by the loader at
+ * TANH_TABLE (in the first 64 KiB, which the callers' workspaces never use).
  */
 
 /** Byte offset of the table; must match src/tensor/kernels/tanh-table.ts. */
@@ -32,23 +32,27 @@ const C9: f64 = 0.021869488536155203;
   const s = f64x2.mul(b, b);
   const p = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(C9), s), f64x2.splat(C7)), s), f64x2.splat(C5)), s), f64x2.splat(C3));
   const tb = f64x2.add(b, f64x2.mul(f64x2.mul(b, s), p));
-  // NaN converts to index 0; b is NaN then, and so is the result.
-  const k = i32x4.trunc_sat_f64x2_s_zero(kf);
-  let ta = v128.load64_zero(TANH_TABLE + (<usize>i32x4.extract_lane(k, 0) << 3));
-  ta = v128.load64_lane(TANH_TABLE + (<usize>i32x4.extract_lane(k, 1) << 3), ta, 1);
+  // kf + 2^52 holds kf in its low mantissa bits; & 1023 keeps even a NaN's index inside the table
+  // (b is NaN then, and so is the result).
+  const k = v128.and(f64x2.add(kf, f64x2.splat(4503599627370496.0)), i64x2.splat(1023));
+  let ta = v128.load64_zero(TANH_TABLE + (<usize>i64x2.extract_lane(k, 0) << 3));
+  ta = v128.load64_lane(TANH_TABLE + (<usize>i64x2.extract_lane(k, 1) << 3), ta, 1);
   const sech2 = f64x2.mul(f64x2.sub(one, ta), f64x2.add(one, ta));
   const r = f64x2.add(ta, f64x2.div(f64x2.mul(tb, sech2), f64x2.add(one, f64x2.mul(ta, tb))));
   return v128.or(r, v128.and(v, i64x2.splat(0x8000000000000000)));
 }
 
-/** y[i] = tanh(x[i]) for i < n (x and y may be the same address). */
+/** y[i] = tanh(x[i]) for i < n (x and y may be the same address); two pairs per iteration. */
 export function tanhArray(x: usize, y: usize, n: i32): void {
   let i = 0;
-  for (; i + 2 <= n; i += 2) {
+  for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 3;
-    v128.store(y + off, tanh2(v128.load(x + off)));
+    const lo = tanh2(v128.load(x + off));
+    const hi = tanh2(v128.load(x + off, 16));
+    v128.store(y + off, lo);
+    v128.store(y + off, hi, 16);
   }
-  if (i < n) {
+  for (; i < n; i++) {
     const off = <usize>i << 3;
     store<f64>(y + off, f64x2.extract_lane(tanh2(v128.load64_splat(x + off)), 0));
   }
