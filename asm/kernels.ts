@@ -2,3 +2,4 @@
 export { gemmScratchBytes, packB, gemmRows, gemmUnpacked } from './gemm';
 export { tanhArray } from './tanh';
 export { fillRows, activate, activationGrad, addColumnSums } from './dense';
+export { sgdUpdate } from './update';

@@ -6,6 +6,7 @@
  * const opt = new Sgd(model.parameters, { lr: 0.05, momentum: 0.9 });
  * backward(loss); opt.step(); model.parameters.zeroGrad();
  */
+import { sgdUpdateInto } from '../tensor/kernels/update.js';
 import type { Parameters } from './parameters.js';
 import { type Optimizer, type OptimizerState, type Schedule, restoreState, snapshot, toSchedule } from './optimizer.js';
 
@@ -52,7 +53,8 @@ export class Sgd implements Optimizer {
   step(): void {
     const lr = this.learningRate();
     const { values, grads } = this.parameters;
-    if (this.momentum === 0 && this.weightDecay === 0) plainStep(values, grads, lr);
+    // Plain SGD (the common case of federated clients) in one SIMD pass over the flat vectors.
+    if (this.momentum === 0 && this.weightDecay === 0) sgdUpdateInto(values, grads, lr);
     else momentumStep(values, grads, this.velocity, { lr, momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay });
     this.steps++;
   }
@@ -64,11 +66,6 @@ export class Sgd implements Optimizer {
   loadState(state: OptimizerState): void {
     this.steps = restoreState('Sgd', state, 'sgd', { velocity: this.velocity });
   }
-}
-
-/** θ −= lr·g: plain SGD, one tight loop over the flat vectors (the common case of federated clients). */
-function plainStep(values: Float64Array, grads: Float64Array, lr: number): void {
-  for (let i = 0; i < values.length; i++) values[i] -= lr * grads[i];
 }
 
 /** The general rule: weight decay, then heavy-ball or Nesterov momentum. */

@@ -14,10 +14,10 @@
  * denseForward('tanh', { rows: 1, inputs: 1, outputs: 2 }, Float64Array.of(1), Float64Array.of(1, 2), Float64Array.of(0, 0), y);
  * // y = [tanh 1, tanh 2]
  */
-import { WASM_MIN_MACS, align, gemmInMemory, gemmScratchBytes, kernelsFor } from './gemm.js';
+import { WASM_MIN_MACS, gemmInMemory, gemmScratchBytes, kernelsFor } from './gemm.js';
 import { gemmPortable } from './gemm-portable.js';
 import { tanhScalar } from './tanh.js';
-import { WORKSPACE_BASE, type WasmKernels } from './wasm.js';
+import { type WasmKernels, regions } from './wasm.js';
 
 /** The activations a dense pass applies itself: those whose derivative is a function of the output. */
 export const denseActivationCodes = { linear: 0, tanh: 1, relu: 2, sigmoid: 3 } as const;
@@ -42,17 +42,6 @@ function onWasm(s: DenseShape): WasmKernels | null {
   return macs >= WASM_MIN_MACS ? kernelsFor(macs) : null;
 }
 
-/** Byte offsets of consecutive regions of the given sizes from WORKSPACE_BASE; false if memory cannot grow. */
-function layout(kernels: WasmKernels, bytes: readonly number[]): number[] | null {
-  const at: number[] = [];
-  let end = WORKSPACE_BASE;
-  for (const b of bytes) {
-    at.push(end);
-    end += align(b);
-  }
-  return kernels.workspace(end - WORKSPACE_BASE) ? at : null;
-}
-
 /** y = act(x·W + b); y is fully overwritten. */
 export function denseForward(
   act: DenseActivation,
@@ -64,7 +53,7 @@ export function denseForward(
 ): void {
   const { rows, inputs, outputs } = s;
   const kernels = onWasm(s);
-  const at = kernels === null ? null : layout(kernels, [gemmScratchBytes(kernels, outputs, inputs), rows * inputs * 8, inputs * outputs * 8, outputs * 8, rows * outputs * 8]);
+  const at = kernels === null ? null : regions(kernels, [gemmScratchBytes(kernels, outputs, inputs), rows * inputs * 8, inputs * outputs * 8, outputs * 8, rows * outputs * 8]);
   if (kernels !== null && at !== null) {
     const [scratch, offX, offW, offB, offY] = at;
     const heap = kernels.heap();
@@ -128,7 +117,7 @@ export function denseBackward(
   const kernels = onWasm(s);
   const scratchBytes = kernels === null ? 0 : Math.max(gemmScratchBytes(kernels, outputs, rows), gemmScratchBytes(kernels, inputs, outputs));
   const sizes = [scratchBytes, rows * outputs * 8, rows * outputs * 8, rows * inputs * 8, inputs * outputs * 8, inputs * outputs * 8, outputs * 8, rows * inputs * 8];
-  const at = kernels === null ? null : layout(kernels, sizes);
+  const at = kernels === null ? null : regions(kernels, sizes);
   if (kernels === null || at === null) {
     denseBackwardPortable(act, s, data, into);
     return;

@@ -31,6 +31,7 @@ export interface KernelExports {
   /** kind: 0 linear, 1 tanh, 2 relu, 3 sigmoid. */
   activationGrad(kind: number, g: number, y: number, n: number): void;
   addColumnSums(g: number, m: number, n: number, out: number): void;
+  sgdUpdate(theta: number, g: number, n: number, lr: number): void;
 }
 
 /** The little of the WebAssembly JS API used here (lib ES2022 without DOM does not declare it). */
@@ -102,3 +103,17 @@ function load(file: string, shared: boolean): WasmKernels | null {
 export const wasmKernels: WasmKernels | null = load('kernels.wasm', false);
 /** The kernels over the memory shared with the GEMM helper thread, or null (then no helper either). */
 export const sharedKernels: WasmKernels | null = load('kernels-shared.wasm', true);
+
+/**
+ * Byte offsets of consecutive regions of the given sizes (each rounded up to a cache line) from
+ * WORKSPACE_BASE in `kernels`' memory, growing it if needed; null if it cannot grow that far.
+ */
+export function regions(kernels: WasmKernels, bytes: readonly number[]): number[] | null {
+  const at: number[] = [];
+  let end = WORKSPACE_BASE;
+  for (const b of bytes) {
+    at.push(end);
+    end += Math.ceil(b / 64) * 64;
+  }
+  return kernels.workspace(end - WORKSPACE_BASE) ? at : null;
+}
