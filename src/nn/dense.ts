@@ -1,7 +1,7 @@
 /** A fully connected layer y = act(x·W + b) over a batch of rows, its weights views into a model's flat vector. */
 import type { Tensor } from '../tensor/tensor.js';
 import { shapeOf } from '../tensor/tensor.js';
-import { type DenseActivation, dense } from '../tensor/ops/index.js';
+import { type DenseActivation, type DenseOptions, dense } from '../tensor/ops/index.js';
 
 export class Dense {
   /** Weights [inputs, outputs]. */
@@ -26,15 +26,16 @@ export class Dense {
   }
 
   /**
-   * act(x·W + b) as one fused op (`dense`); with no activation, x·W + b.
+   * act(x·W + b) as one fused op (`dense`); with no activation, x·W + b. `options.into` lends the
+   * output a model's reused buffer (see `dense`).
    *
    * @example
    * const h = layer.forward(x, 'tanh');
    */
-  forward(x: Tensor, activation: DenseActivation = 'linear'): Tensor {
+  forward(x: Tensor, activation: DenseActivation = 'linear', options: DenseOptions = {}): Tensor {
     if (x.cols !== this.weight.rows) {
       throw new RangeError(`Dense.forward: input ${shapeOf(x)} has ${x.cols} features, layer expects ${this.weight.rows}`);
     }
-    return dense(x, this.weight, this.bias, activation);
+    return dense(x, this.weight, this.bias, activation, options);
   }
 }
