@@ -110,12 +110,8 @@ export class Mlp implements Model {
         h = l < last ? this.hidden(h) : this.output(h);
       }
     }
-    if (leases.length > 0) {
-      // Without a tape nothing reads the hidden outputs any more; with one, its backward pass (or,
-      // failing that, the garbage collection of its output) frees them.
-      if (h.node === null) leases.forEach(releaseLease);
-      else this.slots.releaseWith(h, leases);
-    }
+    // Without a tape nothing reads the hidden outputs any more; with one, its backward pass frees them.
+    if (h.node === null) leases.forEach(releaseLease);
     return h;
   }
 

@@ -7,8 +7,8 @@
  * The rule is PyTorch's: once a backward pass has gone through a forward pass, that pass' internal
  * buffers may be reused by the model's next forward pass, and back-propagating through the old pass
  * again then throws (a generation count per buffer) instead of reading overwritten values. A pass
- * that no backward ever reaches keeps its buffers; the model then allocates as before, and returns
- * them once the pass' output is garbage collected.
+ * that no backward ever reaches keeps its buffers (a FinalizationRegistry to get them back cost more
+ * in garbage collection than the reuse saves); past a few such passes the model allocates as before.
  */
 
 /** One reusable buffer; `generation` counts its uses. */
@@ -48,8 +48,6 @@ export function releaseLease(lease: ActivationLease): void {
  */
 export class ActivationSlots {
   private readonly byLength = new Map<number, ActivationSlot[]>();
-  // A pass whose output is garbage collected without a backward gives its buffers back.
-  private readonly registry = new FinalizationRegistry<ActivationLease[]>((leases) => leases.forEach(releaseLease));
 
   constructor(private readonly maxPerLength = 4) {}
 
@@ -62,10 +60,5 @@ export class ActivationSlots {
     const slot = new ActivationSlot(new Float64Array(length));
     slots.push(slot);
     return leaseSlot(slot);
-  }
-
-  /** Releases `leases` when `output` (the pass' result) becomes garbage. */
-  releaseWith(output: object, leases: ActivationLease[]): void {
-    if (leases.length > 0) this.registry.register(output, leases);
   }
 }
