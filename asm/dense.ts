@@ -8,6 +8,7 @@
  * Activation codes: 0 linear, 1 tanh, 2 relu, 3 sigmoid (whose forward pass runs in TypeScript: it
  * needs exp). Pointers are byte offsets into linear memory.
  */
+import { gemmUnpackedRows } from './gemm';
 import { tanhArray } from './tanh';
 
 /** Every row of y (m × n) = b (1 × n). */
@@ -87,3 +88,14 @@ export function addColumnSums(g: usize, m: i32, n: i32, out: usize): void {
   }
 }
 
+/**
+ * Rows [i0, i1) of a dense layer's output y = act(x·W + b) (x m × k, W k × n with n a multiple of
+ * 4, m a multiple of 4 or i1 = m): the bias, the product read in place, then the activation (tanh,
+ * relu; sigmoid is left to the caller). A chunk of rows for one of two threads sharing a layer.
+ */
+export function denseRows(act: i32, m: i32, n: i32, k: i32, x: usize, w: usize, b: usize, y: usize, i0: i32, i1: i32, tile: usize): void {
+  const row = <usize>n << 3;
+  fillRows(y + <usize>i0 * row, b, i1 - i0, n);
+  gemmUnpackedRows(0, m, n, k, x, w, row, 32, y, i0, i1, tile);
+  activate(act, y + <usize>i0 * row, (i1 - i0) * n);
+}

@@ -214,28 +214,35 @@ export function gemmRows(transA: i32, m: i32, n: i32, k: i32, a: usize, bp: usiz
  * then the packed Bᵀ when transB.
  */
 export function gemmUnpacked(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, scratch: usize): void {
+  if (transB) {
+    const bp = scratch + MR * NR * 8;
+    packB(1, k, n, b, bp);
+    gemmUnpackedRows(transA, m, n, k, a, bp, NR * 8, <usize>k * NR * 8, c, 0, m, scratch);
+  } else {
+    gemmUnpackedRows(transA, m, n, k, a, b, <usize>n << 3, NR * 8, c, 0, m, scratch);
+  }
+}
+
+/**
+ * Rows [i0, i1) (multiples of 4, or i1 = m) of C += op(A)·op(B), op(A) read in place, op(B) as
+ * column panels: panel jp starts at b + jp·panelStep and holds element (p, c) at + p·bps + 8c, so a
+ * row-major B is bps = 8n, panelStep = 32 (n a multiple of 4) and a packB'd one bps = 32,
+ * panelStep = 32k. `tile` is 16 doubles of scratch.
+ */
+export function gemmUnpackedRows(
+  transA: i32, m: i32, n: i32, k: i32, a: usize, b: usize, bps: usize, panelStep: usize, c: usize, i0: i32, i1: i32, tile: usize,
+): void {
   // op(A)'s element (i, p): A[i·k + p], or A[p·m + i] when transposed.
   const ars: usize = transA ? 8 : <usize>k << 3;
   const aps: usize = transA ? <usize>m << 3 : 8;
-  // Column panel jp of op(B) starts at bBase + jp·panelStep; its element (p, c) is at + p·bps + 8c.
-  let bBase = b;
-  let bps: usize = <usize>n << 3;
-  let panelStep: usize = NR * 8;
-  if (transB) {
-    bBase = scratch + MR * NR * 8;
-    packB(1, k, n, b, bBase);
-    bps = NR * 8;
-    panelStep = <usize>k * NR * 8;
-  }
   const panels = (n + NR - 1) / NR;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
-    for (let i0 = 0; i0 < m; i0 += MR) {
-      const ap = a + <usize>i0 * ars + <usize>p0 * aps;
+    for (let r0 = i0; r0 < i1; r0 += MR) {
+      const ap = a + <usize>r0 * ars + <usize>p0 * aps;
       for (let jp = 0; jp < panels; jp++) {
         const j0 = jp * NR;
-        const bpanel = bBase + <usize>jp * panelStep + <usize>p0 * bps;
-        microKernel(kc, ap, ars, aps, bpanel, bps, c + (<usize>(i0 * n + j0) << 3), n, MR, min(NR, n - j0), scratch);
+        microKernel(kc, ap, ars, aps, b + <usize>jp * panelStep + <usize>p0 * bps, bps, c + (<usize>(r0 * n + j0) << 3), n, MR, min(NR, n - j0), tile);
       }
     }
   }

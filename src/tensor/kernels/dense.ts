@@ -15,6 +15,7 @@
  * // y = [tanh 1, tanh 2]
  */
 import { WASM_MIN_MACS, gemmInMemory, gemmScratchBytes, kernelsFor } from './gemm.js';
+import { denseBackwardThreaded, denseForwardThreaded } from './dense-threads.js';
 import { gemmPortable } from './gemm-portable.js';
 import { tanhScalar } from './tanh.js';
 import { type WasmKernels, regions } from './wasm.js';
@@ -51,6 +52,11 @@ export function denseForward(
   b: Float64Array,
   y: Float64Array,
 ): void {
+  if (!denseForwardThreaded(act, s, x, w, b, y)) denseForwardLocal(act, s, x, w, b, y);
+}
+
+/** `denseForward` on this thread alone (in its wasm memory, or in TypeScript). */
+export function denseForwardLocal(act: DenseActivation, s: DenseShape, x: Float64Array, w: Float64Array, b: Float64Array, y: Float64Array): void {
   const { rows, inputs, outputs } = s;
   const kernels = onWasm(s);
   const at = kernels === null ? null : regions(kernels, [gemmScratchBytes(kernels, outputs, inputs), rows * inputs * 8, inputs * outputs * 8, outputs * 8, rows * outputs * 8]);
@@ -102,61 +108,103 @@ function activationGrad(act: DenseActivation, g: Float64Array, y: Float64Array, 
   else for (let i = 0; i < n; i++) gz[i] = 0 + g[i] * y[i] * (1 - y[i]);
 }
 
+/** What a dense backward pass reads: g = ∂L/∂y, the forward pass' output y, its input x and weights w. */
+export interface DenseBackwardData {
+  g: Float64Array;
+  y: Float64Array;
+  x: Float64Array;
+  w: Float64Array;
+}
+
 /**
  * Adds the gradients of y = act(x·W + b), given g = ∂L/∂y, into `into`: ∂W += xᵀ·gz, ∂b += Σ_rows gz,
  * ∂x += gz·Wᵀ, with gz = g ⊙ act′. `y` is the forward pass' output (unused for 'linear').
  */
-export function denseBackward(
-  act: DenseActivation,
-  s: DenseShape,
-  data: { g: Float64Array; y: Float64Array; x: Float64Array; w: Float64Array },
-  into: DenseGradients,
-): void {
-  const { rows, inputs, outputs } = s;
-  const { g, y, x, w } = data;
+export function denseBackward(act: DenseActivation, s: DenseShape, data: DenseBackwardData, into: DenseGradients): void {
   const kernels = onWasm(s);
-  const scratchBytes = kernels === null ? 0 : Math.max(gemmScratchBytes(kernels, outputs, rows), gemmScratchBytes(kernels, inputs, outputs));
-  const sizes = [scratchBytes, rows * outputs * 8, rows * outputs * 8, rows * inputs * 8, inputs * outputs * 8, inputs * outputs * 8, outputs * 8, rows * inputs * 8];
-  const at = kernels === null ? null : regions(kernels, sizes);
-  if (kernels === null || at === null) {
+  const pass = kernels === null ? null : PrivateBackward.layout(kernels, s);
+  if (pass === null) {
     denseBackwardPortable(act, s, data, into);
     return;
   }
-  const [scratch, offG, offY, offX, offW, offGw, offGb, offGx] = at;
-  const heap = kernels.heap();
-  const k = kernels.exports;
-  heap.set(g, offG / 8);
-  if (act !== 'linear') {
-    heap.set(y, offY / 8);
-    k.activationGrad(denseActivationCodes[act], offG, offY, rows * outputs);
+  pass.outputGradient(act, data.g, data.y);
+  if (denseBackwardThreaded(s, data, into, pass)) return;
+  pass.biasAndWeight(data.x, into);
+  if (into.input !== null) pass.inputRows(data.w, into, 0, s.rows);
+}
+
+/**
+ * The steps of a dense backward pass in one wasm memory, laid out once: gz = g ⊙ act′ first, then
+ * the bias and weight gradients, and the input gradient for any range of rows (the two-thread path
+ * hands the latter to the helper and keeps the rest).
+ */
+export class PrivateBackward {
+  private constructor(
+    readonly kernels: WasmKernels,
+    readonly s: DenseShape,
+    /** Byte offsets: scratch, gz, y, x, W, ∂W, ∂b, ∂x. */
+    readonly at: readonly number[],
+  ) {}
+
+  static layout(kernels: WasmKernels, s: DenseShape): PrivateBackward | null {
+    const { rows, inputs, outputs } = s;
+    const scratchBytes = Math.max(gemmScratchBytes(kernels, outputs, rows), gemmScratchBytes(kernels, inputs, outputs));
+    const at = regions(kernels, [scratchBytes, rows * outputs * 8, rows * outputs * 8, rows * inputs * 8, inputs * outputs * 8, inputs * outputs * 8, outputs * 8, rows * inputs * 8]);
+    return at === null ? null : new PrivateBackward(kernels, s, at);
   }
-  if (into.bias !== null) {
-    heap.set(into.bias, offGb / 8);
-    k.addColumnSums(offG, rows, outputs, offGb);
-    into.bias.set(heap.subarray(offGb / 8, offGb / 8 + outputs));
+
+  /** Byte offset of gz (valid after `outputGradient`). */
+  get gz(): number {
+    return this.at[1];
   }
-  if (into.weight !== null) {
-    heap.set(x, offX / 8);
-    heap.set(into.weight, offGw / 8);
-    gemmInMemory(kernels, true, false, inputs, outputs, rows, offX, offG, offGw, scratch);
-    into.weight.set(heap.subarray(offGw / 8, offGw / 8 + inputs * outputs));
+
+  /** gz = g ⊙ act′(y), in wasm memory. */
+  outputGradient(act: DenseActivation, g: Float64Array, y: Float64Array): void {
+    const heap = this.kernels.heap();
+    const [, offG, offY] = this.at;
+    heap.set(g, offG / 8);
+    if (act !== 'linear') {
+      heap.set(y, offY / 8);
+      this.kernels.exports.activationGrad(denseActivationCodes[act], offG, offY, g.length);
+    }
   }
-  if (into.input !== null) {
+
+  /** ∂b += Σ_rows gz and ∂W += xᵀ·gz, where wanted. */
+  biasAndWeight(x: Float64Array, into: DenseGradients): void {
+    const { rows, inputs, outputs } = this.s;
+    const [scratch, offG, , offX, , offGw, offGb] = this.at;
+    const heap = this.kernels.heap();
+    if (into.bias !== null) {
+      heap.set(into.bias, offGb / 8);
+      this.kernels.exports.addColumnSums(offG, rows, outputs, offGb);
+      into.bias.set(heap.subarray(offGb / 8, offGb / 8 + outputs));
+    }
+    if (into.weight !== null) {
+      heap.set(x, offX / 8);
+      heap.set(into.weight, offGw / 8);
+      gemmInMemory(this.kernels, true, false, inputs, outputs, rows, offX, offG, offGw, scratch);
+      into.weight.set(heap.subarray(offGw / 8, offGw / 8 + inputs * outputs));
+    }
+  }
+
+  /** Rows [i0, i1) of ∂x (+)= gz·Wᵀ into `into.input` (which must be wanted). */
+  inputRows(w: Float64Array, into: DenseGradients, i0: number, i1: number): void {
+    const { inputs, outputs } = this.s;
+    const [scratch, offG, , , offW, , , offGx] = this.at;
+    const gx = into.input!;
+    const heap = this.kernels.heap();
     heap.set(w, offW / 8);
-    if (into.inputFresh) heap.fill(0, offGx / 8, offGx / 8 + rows * inputs);
-    else heap.set(into.input, offGx / 8);
-    gemmInMemory(kernels, false, true, rows, inputs, outputs, offG, offW, offGx, scratch);
-    into.input.set(heap.subarray(offGx / 8, offGx / 8 + rows * inputs));
+    const from = offGx / 8 + i0 * inputs;
+    const count = (i1 - i0) * inputs;
+    if (into.inputFresh) heap.fill(0, from, from + count);
+    else heap.set(gx.subarray(i0 * inputs, i1 * inputs), from);
+    gemmInMemory(this.kernels, false, true, i1 - i0, inputs, outputs, offG + i0 * outputs * 8, offW, offGx + i0 * inputs * 8, scratch);
+    gx.set(heap.subarray(from, from + count), i0 * inputs);
   }
 }
 
 /** `denseBackward` in TypeScript alone (the path without the .wasm, and for tiny layers). */
-export function denseBackwardPortable(
-  act: DenseActivation,
-  s: DenseShape,
-  data: { g: Float64Array; y: Float64Array; x: Float64Array; w: Float64Array },
-  into: DenseGradients,
-): void {
+export function denseBackwardPortable(act: DenseActivation, s: DenseShape, data: DenseBackwardData, into: DenseGradients): void {
   const { rows, inputs, outputs } = s;
   const { g, y, x, w } = data;
   if (gzBuffer.length < g.length) gzBuffer = new Float64Array(g.length);

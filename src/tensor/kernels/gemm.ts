@@ -138,6 +138,14 @@ export function gemmWasm(
   return true;
 }
 
+/**
+ * The helper-thread pool over the shared kernels, when two threads are allowed and the shared
+ * build exists (started on first ask); null otherwise.
+ */
+export function sharedPool(): RowWorkers | null {
+  return sharedKernels === null || threadsAvailable < 2 ? null : helpers(sharedKernels);
+}
+
 function helpers(kernels: WasmKernels): RowWorkers {
   if (workers === undefined) workers = new RowWorkers(kernels);
   return workers;

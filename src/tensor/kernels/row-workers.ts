@@ -1,29 +1,63 @@
 /**
- * Splits a large GEMM's rows between the calling thread and ONE helper worker thread that maps the
+ * Splits a product's rows between the calling thread and ONE helper worker thread that maps the
  * same shared WebAssembly memory. Both claim chunks of rows from an atomic counter until none is
- * left, so a helper that is slow to wake (a busy machine) just takes fewer chunks, and the main
- * thread never waits for work nobody has started. Every C element is computed the same way whatever
- * thread computes it (see asm/gemm.ts), so results are bit-identical with and without the helper.
+ * left, so a helper that is slow to wake just takes fewer chunks, and the main thread never waits
+ * for work nobody has started. Every C element is computed the same way whatever thread computes
+ * it (see asm/gemm.ts), so results are bit-identical with and without the helper.
  *
- * The helper blocks in Atomics.wait between jobs (no spinning) and is unref'd, so it never keeps a
- * process alive. Threads are on when the machine has ≥ 2 CPUs, unless `CRUCIBLE_THREADS=1`.
+ * Two kinds of jobs:
+ * - large products (`gemmRows`, ≥ 2^20 multiply-adds): the main thread waits for the chunks the
+ *   helper claimed;
+ * - mid-size layers (`runChunks`, tens of µs): the helper must answer within microseconds, so after
+ *   each job it polls for the next one for a while (`SPIN_MS`) before it blocks in Atomics.wait, and
+ *   the main thread hands out work only while it is polling. If the helper claimed a chunk and does
+ *   not finish it within a deadline (descheduled on a busy machine), the main thread computes those
+ *   rows itself in its private memory (`steal`) and leaves the shared workspace alone until the
+ *   helper is out of that job: its late writes then land where nothing is read.
+ *
+ * The helper is unref'd, so it never keeps a process alive. Threads are on when the machine has
+ * ≥ 2 CPUs, unless `CRUCIBLE_THREADS=1`.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WasmKernels } from './wasm.js';
 
 // Slots of the shared control array.
-const SEQ = 0; // job number; the helper wakes when it changes
+const SEQ = 0; // job number (never 0); the helper wakes when it changes
 const NEXT = 1; // (job number & 0x7fff) << 16 | next unclaimed chunk
 const CLOSED = 0xffff; // a NEXT value no chunk index reaches: nothing to claim
 const DONE = 2; // chunks finished in the current job
 const READY = 3; // 1 once the helper has instantiated the kernels
 const CHUNKS = 4; // chunks in the current job
 const CHUNK_ROWS = 5;
-const ARGS = 6; // transA, m, n, k, a, bp, c, scratch(helper)
-const HELPER_CHUNKS = 15; // chunks the helper has computed, ever (for tests)
-const FAILED = 14; // set if the helper's kernel threw (a bug: out-of-bounds offsets)
-const SLOTS = 16;
+const KIND = 6; // which kernel the job's chunks run (JobKind)
+const HELPER_DONE = 7; // bit c: the helper finished chunk c of the current job
+const BUSY = 8; // the job number the helper is claiming in or computing for, 0 between jobs
+const SPINNING = 9; // 1 while the helper polls for the next job, 0 while it blocks
+const FAILED = 10; // set if the helper's kernel threw (a bug: out-of-bounds offsets)
+const HELPER_CHUNKS = 11; // chunks the helper has computed, ever (for tests)
+const DELAY = 12; // ms the helper stalls after claiming a chunk, as if descheduled (tests only; 0 otherwise)
+const ARGS = 13; // the kernel's arguments before the row range, then the helper's scratch
+const SLOTS = 24;
+
+/** At most this many chunks per `runChunks` job (one bit each in HELPER_DONE). */
+export const MAX_CHUNKS = 30;
+/** How long the helper polls for a next job before it blocks. */
+const SPIN_MS = 2;
+/**
+ * Mid-size jobs are offered only while they pay: of every WINDOW chunks handed out, the helper must
+ * compute at least MIN_SHARE (and be late with at most MAX_STOLEN); otherwise none are offered for
+ * BACKOFF_MS, so that on a machine whose cores are all busy the helper stops polling (it would only
+ * take CPU time from the main thread and everyone else) and the layers run on one thread.
+ */
+const WINDOW = 256;
+const MIN_SHARE = 0.25;
+const MAX_STOLEN = 2;
+const BACKOFF_MS = 250;
+
+/** The kernels a job's chunks run: each is called as kernel(...args, i0, i1, scratch). */
+export const JobKind = { gemmRows: 1, gemmUnpackedRows: 2, denseRows: 3 } as const;
+export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
 // The helper's source: plain JS, run with `eval` so it works the same from src/ (tsx) and dist/.
 const HELPER = `
@@ -31,35 +65,73 @@ const { workerData } = require('node:worker_threads');
 const { module, memory, control } = workerData;
 const ctl = new Int32Array(control);
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const kernels = [null, k.gemmRows, k.gemmUnpackedRows, k.denseRows];
 Atomics.store(ctl, ${READY}, 1);
 let seen = 0;
 for (;;) {
-  Atomics.wait(ctl, ${SEQ}, seen);
+  Atomics.store(ctl, ${SPINNING}, 1);
+  let deadline = performance.now() + ${SPIN_MS};
+  for (let polls = 0; Atomics.load(ctl, ${SEQ}) === seen; polls++) {
+    if ((polls & 255) === 255 && performance.now() > deadline) {
+      Atomics.store(ctl, ${SPINNING}, 0);
+      Atomics.wait(ctl, ${SEQ}, seen);
+      Atomics.store(ctl, ${SPINNING}, 1);
+      deadline = performance.now() + ${SPIN_MS};
+    }
+  }
   seen = Atomics.load(ctl, ${SEQ});
   const tag = (seen & 0x7fff) << 16;
+  Atomics.store(ctl, ${BUSY}, seen);
   for (;;) {
     const claim = Atomics.load(ctl, ${NEXT});
     if ((claim & 0x7fff0000) !== tag || (claim & 0xffff) >= ctl[${CHUNKS}]) break;
     if (Atomics.compareExchange(ctl, ${NEXT}, claim, claim + 1) !== claim) continue;
-    // A claimed chunk means the job is unfinished, so its arguments are still in place.
-    const chunk = claim & 0xffff, rows = ctl[${CHUNK_ROWS}], m = ctl[${ARGS + 1}];
+    const delay = ctl[${DELAY}];
+    if (delay > 0) for (const until = performance.now() + delay; performance.now() < until; );
+    // A claimed chunk means the job is unfinished, so its arguments are still in place (or, after a
+    // stall, stolen: then nothing reads what this chunk writes).
+    const chunk = claim & 0xffff, rows = ctl[${CHUNK_ROWS}], kind = ctl[${KIND}];
+    const argc = kernels[kind].length - 3;
+    const args = Array.from(ctl.subarray(${ARGS}, ${ARGS} + argc));
+    const m = ctl[${ARGS} + 1];
     const i0 = chunk * rows, i1 = Math.min(m, i0 + rows);
     try {
-      k.gemmRows(ctl[${ARGS}], m, ctl[${ARGS + 2}], ctl[${ARGS + 3}], ctl[${ARGS + 4}], ctl[${ARGS + 5}], ctl[${ARGS + 6}], i0, i1, ctl[${ARGS + 7}]);
+      kernels[kind](...args, i0, i1, ctl[${ARGS} + argc]);
     } catch {
       Atomics.store(ctl, ${FAILED}, 1);
     }
     Atomics.add(ctl, ${HELPER_CHUNKS}, 1);
+    Atomics.or(ctl, ${HELPER_DONE}, 1 << chunk);
     Atomics.add(ctl, ${DONE}, 1);
     Atomics.notify(ctl, ${DONE});
   }
+  Atomics.store(ctl, ${BUSY}, 0);
 }
 `;
+
+/** A job of `runChunks`: rows [0, m) of one kernel's output, in chunks of `chunkRows`. */
+export interface ChunkJob {
+  kind: JobKind;
+  /** The kernel's arguments before (i0, i1, scratch); the second is m, the row count. */
+  args: readonly number[];
+  chunkRows: number;
+  /** The main thread's scratch (the helper's is `helperScratch`). */
+  scratch: number;
+  helperScratch: number;
+  /** Expected µs of one chunk, for the deadline after which the main thread steals it. */
+  chunkMicros: number;
+}
 
 export class RowWorkers {
   private readonly ctl: Int32Array;
   private worker: Worker | null = null;
   private seq = 0;
+  /** A job whose stolen chunk the helper may still be writing: the shared workspace is off-limits. */
+  private tainted = 0;
+  private stolenEver = 0;
+  // The current window of mid-size chunks: handed out, computed by the helper, stolen.
+  private window = { chunks: 0, helper: 0, stolen: 0 };
+  private pausedUntil = 0;
 
   constructor(private readonly kernels: WasmKernels) {
     this.ctl = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
@@ -79,9 +151,67 @@ export class RowWorkers {
     return Atomics.load(this.ctl, READY) === 1;
   }
 
+  /**
+   * Whether a `runChunks` job would find the helper polling (and the shared workspace free). A
+   * blocked helper is woken for the jobs after this one.
+   */
+  hot(): boolean {
+    if (!this.ready() || (this.pausedUntil !== 0 && performance.now() < this.pausedUntil)) return false;
+    if (this.tainted !== 0) {
+      if (Atomics.load(this.ctl, BUSY) === this.tainted) return false;
+      this.tainted = 0;
+    }
+    if (Atomics.load(this.ctl, SPINNING) === 1) return true;
+    Atomics.notify(this.ctl, SEQ);
+    return false;
+  }
+
   /** How many chunks of rows the helper thread has computed so far. */
   helperChunks(): number {
     return Atomics.load(this.ctl, HELPER_CHUNKS);
+  }
+
+  /** How many chunks the main thread has taken back from a late helper so far. */
+  stolenChunks(): number {
+    return this.stolenEver;
+  }
+
+  /** Publishes a job of `chunks` chunks; returns its tag for NEXT. */
+  private publish(kind: JobKind, args: readonly number[], chunks: number, chunkRows: number, helperScratch: number): number {
+    const ctl = this.ctl;
+    this.seq = this.seq >= 0x7ffffffe ? 1 : this.seq + 1;
+    const tag = (this.seq & 0x7fff) << 16;
+    // Close claiming before rewriting the job: a helper still looking at the previous job must not
+    // claim a "chunk" of it against the new chunk count and arguments.
+    Atomics.store(ctl, NEXT, CLOSED);
+    ctl[CHUNKS] = chunks;
+    ctl[CHUNK_ROWS] = chunkRows;
+    ctl[KIND] = kind;
+    ctl.set(args, ARGS);
+    ctl[ARGS + args.length] = helperScratch;
+    Atomics.store(ctl, HELPER_DONE, 0);
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, NEXT, tag);
+    Atomics.store(ctl, SEQ, this.seq);
+    Atomics.notify(ctl, SEQ);
+    return tag;
+  }
+
+  /** Claims and computes chunks on this thread until none is left; returns the bits of those it did. */
+  private claimAll(tag: number, chunks: number, compute: (i0: number, i1: number) => void, m: number, chunkRows: number): number {
+    const ctl = this.ctl;
+    let mine = 0;
+    for (;;) {
+      const claim = Atomics.load(ctl, NEXT);
+      if ((claim & 0x7fff0000) !== tag || (claim & 0xffff) >= chunks) break;
+      if (Atomics.compareExchange(ctl, NEXT, claim, claim + 1) !== claim) continue;
+      const chunk = claim & 0xffff;
+      const i0 = chunk * chunkRows;
+      compute(i0, Math.min(m, i0 + chunkRows));
+      mine |= 1 << chunk;
+      Atomics.add(ctl, DONE, 1);
+    }
+    return mine;
   }
 
   /**
@@ -91,31 +221,105 @@ export class RowWorkers {
   gemmRows(transA: number, m: number, n: number, k: number, a: number, bp: number, c: number, chunkRows: number, scratch: number, helperScratch: number): void {
     const ctl = this.ctl;
     const chunks = Math.ceil(m / chunkRows);
-    this.seq = (this.seq + 1) & 0x7fffffff;
-    const tag = (this.seq & 0x7fff) << 16;
-    // Close claiming before rewriting the job: a helper still looking at the previous job must not
-    // claim a "chunk" of it against the new chunk count and arguments.
-    Atomics.store(ctl, NEXT, CLOSED);
-    ctl[CHUNKS] = chunks;
-    ctl[CHUNK_ROWS] = chunkRows;
-    ctl.set([transA, m, n, k, a, bp, c, helperScratch], ARGS);
-    Atomics.store(ctl, DONE, 0);
-    Atomics.store(ctl, NEXT, tag);
-    Atomics.store(ctl, SEQ, this.seq);
-    Atomics.notify(ctl, SEQ);
+    const tag = this.publish(JobKind.gemmRows, [transA, m, n, k, a, bp, c], chunks, chunkRows, helperScratch);
     const gemmRows = this.kernels.exports.gemmRows;
-    for (;;) {
-      const claim = Atomics.load(ctl, NEXT);
-      if ((claim & 0xffff) >= chunks) break;
-      if (Atomics.compareExchange(ctl, NEXT, claim, claim + 1) !== claim) continue;
-      const i0 = (claim & 0xffff) * chunkRows;
-      gemmRows(transA, m, n, k, a, bp, c, i0, Math.min(m, i0 + chunkRows), scratch);
-      Atomics.add(ctl, DONE, 1);
-    }
+    this.claimAll(tag, chunks, (i0, i1) => gemmRows(transA, m, n, k, a, bp, c, i0, i1, scratch), m, chunkRows);
     // Wait only for chunks the helper has claimed and is still computing.
     for (let done = Atomics.load(ctl, DONE); done < chunks; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done, 100);
-    if (Atomics.load(ctl, FAILED) !== 0) throw new Error('gemm: the helper thread\'s WebAssembly kernel failed; set CRUCIBLE_THREADS=1 to run single-threaded');
+    Atomics.store(ctl, NEXT, CLOSED);
+    this.checkFailed();
   }
+
+  /**
+   * Runs `job` on both threads: `beforeJoin` first (the caller's own work, e.g. another product in
+   * private memory, while the helper starts on the chunks), then this thread claims chunks too.
+   * Chunks the helper claimed but has not finished by the deadline are handed to `steal(i0, i1)`,
+   * which must compute those rows elsewhere. Returns the bits of the stolen chunks (their rows in
+   * shared memory are not valid).
+   */
+  runChunks(job: ChunkJob, steal: (i0: number, i1: number) => void, beforeJoin?: () => void): number {
+    const ctl = this.ctl;
+    const m = job.args[1];
+    const chunks = Math.ceil(m / job.chunkRows);
+    if (chunks > MAX_CHUNKS) throw new RangeError(`runChunks: ${chunks} chunks, at most ${MAX_CHUNKS}`);
+    const tag = this.publish(job.kind, job.args, chunks, job.chunkRows, job.helperScratch);
+    beforeJoin?.();
+    const kernel = this.kernel(job.kind);
+    const mine = this.claimAll(tag, chunks, (i0, i1) => kernel(...job.args, i0, i1, job.scratch), m, job.chunkRows);
+    const all = chunks === 32 ? -1 : (1 << chunks) - 1;
+    // Generous: stealing costs a recomputation, waiting only polls.
+    const deadline = performance.now() + (3 * job.chunkMicros + 20) / 1000;
+    while (((mine | Atomics.load(ctl, HELPER_DONE)) & all) !== all && performance.now() < deadline) {
+      // Poll: the helper's chunk ends within microseconds unless it was descheduled.
+    }
+    Atomics.store(ctl, NEXT, CLOSED);
+    const missing = all & ~(mine | Atomics.load(ctl, HELPER_DONE));
+    if (missing !== 0) {
+      for (let c = 0; c < chunks; c++) {
+        if ((missing & (1 << c)) === 0) continue;
+        steal(c * job.chunkRows, Math.min(m, (c + 1) * job.chunkRows));
+        this.stolenEver++;
+      }
+      if (Atomics.load(ctl, BUSY) === this.seq) this.tainted = this.seq;
+    }
+    this.checkFailed();
+    this.account(chunks, bitCount(Atomics.load(ctl, HELPER_DONE) & all & ~missing), bitCount(missing));
+    return missing;
+  }
+
+  /** Adds a job to the current window and pauses mid-size jobs if the helper's share was too small. */
+  private account(chunks: number, helper: number, stolen: number): void {
+    const w = this.window;
+    w.chunks += chunks;
+    w.helper += helper;
+    w.stolen += stolen;
+    const late = w.stolen > MAX_STOLEN;
+    if (!late && w.chunks < WINDOW) return;
+    this.pausedUntil = late || w.helper < MIN_SHARE * w.chunks ? performance.now() + BACKOFF_MS : 0;
+    this.window = { chunks: 0, helper: 0, stolen: 0 };
+  }
+
+  /** Whether mid-size jobs are paused now (for tests and benchmarks). */
+  paused(): boolean {
+    return this.pausedUntil !== 0 && performance.now() < this.pausedUntil;
+  }
+
+  /**
+   * Offers mid-size jobs again now, with a fresh window, and waits up to `timeoutMs` for the helper
+   * to be polling; whether it is (for tests and benchmarks).
+   */
+  async resume(timeoutMs = 1000): Promise<boolean> {
+    this.pausedUntil = 0;
+    this.window = { chunks: 0, helper: 0, stolen: 0 };
+    const deadline = performance.now() + timeoutMs;
+    while (!this.hot()) {
+      if (performance.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return true;
+  }
+
+  /** Makes the helper stall `ms` after claiming each chunk, as if descheduled (tests only). */
+  stallHelperForTests(ms: number): void {
+    Atomics.store(this.ctl, DELAY, ms);
+  }
+
+  private kernel(kind: JobKind): (...args: number[]) => void {
+    const x = this.kernels.exports;
+    if (kind === JobKind.gemmUnpackedRows) return x.gemmUnpackedRows as (...args: number[]) => void;
+    if (kind === JobKind.denseRows) return x.denseRows as (...args: number[]) => void;
+    return x.gemmRows as (...args: number[]) => void;
+  }
+
+  private checkFailed(): void {
+    if (Atomics.load(this.ctl, FAILED) !== 0) throw new Error('gemm: the helper thread\'s WebAssembly kernel failed; set CRUCIBLE_THREADS=1 to run single-threaded');
+  }
+}
+
+function bitCount(bits: number): number {
+  let n = 0;
+  for (let b = bits >>> 0; b !== 0; b &= b - 1) n++;
+  return n;
 }
 
 /** Threads the kernels may use: min(2, CPUs), or `CRUCIBLE_THREADS` (1 turns the helper off). */

@@ -24,6 +24,10 @@ export interface KernelExports {
   packB(transB: number, k: number, n: number, b: number, bp: number): void;
   gemmRows(transA: number, m: number, n: number, k: number, a: number, bp: number, c: number, i0: number, i1: number, scratch: number): void;
   gemmUnpacked(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, scratch: number): void;
+  gemmUnpackedRows(
+    transA: number, m: number, n: number, k: number, a: number, b: number, bps: number, panelStep: number, c: number, i0: number, i1: number, tile: number,
+  ): void;
+  denseRows(act: number, m: number, n: number, k: number, x: number, w: number, b: number, y: number, i0: number, i1: number, tile: number): void;
   tanhArray(x: number, y: number, n: number): void;
   fillRows(y: number, b: number, m: number, n: number): void;
   /** kind: 1 tanh, 2 relu (others leave y alone). */

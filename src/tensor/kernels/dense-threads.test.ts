@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../rng.js';
+import { denseBackward, denseBackwardPortable, denseForward, denseForwardPortable } from './dense.js';
+import { sharedPool, startGemmThreads } from './gemm.js';
+
+const skip = process.env.CRUCIBLE_WASM === '0' ? 'CRUCIBLE_WASM=0: the TypeScript kernels were asked for' : false;
+const rng = new Rng(43);
+const random = (n: number): Float64Array => {
+  const v = new Float64Array(n);
+  rng.fillNormal(v, 0, 1);
+  return v;
+};
+// 64 rows × 64 × 64: a mid-size layer, shared with the helper while it polls.
+const s = { rows: 64, inputs: 64, outputs: 64 };
+const x = random(64 * 64);
+const w = random(64 * 64);
+const b = random(64);
+const g = random(64 * 64);
+
+function expected() {
+  const y = new Float64Array(64 * 64);
+  denseForwardPortable('tanh', s, x, w, b, y);
+  const into = { weight: new Float64Array(64 * 64), bias: new Float64Array(64), input: new Float64Array(64 * 64), inputFresh: true };
+  denseBackwardPortable('tanh', s, { g, y, x, w }, into);
+  return { y, into };
+}
+
+function run() {
+  const y = new Float64Array(64 * 64);
+  denseForward('tanh', s, x, w, b, y);
+  const into = { weight: new Float64Array(64 * 64), bias: new Float64Array(64), input: new Float64Array(64 * 64), inputFresh: true };
+  denseBackward('tanh', s, { g, y, x, w }, into);
+  return { y, into };
+}
+
+test('mid-size dense layers give the same bits when the helper thread takes some of the rows', { skip }, async () => {
+  assert.equal(await startGemmThreads(), true, 'the helper thread should start on a machine with 2 CPUs');
+  const pool = sharedPool()!;
+  const reference = expected();
+  const before = pool.helperChunks();
+  // The helper takes rows only while it is polling and running; on a loaded machine that may take tries.
+  for (let attempt = 0; attempt < 50 && pool.helperChunks() === before; attempt++) {
+    await pool.resume();
+    assert.deepEqual(run(), reference);
+  }
+  assert.ok(pool.helperChunks() > before, 'the helper thread computed no rows');
+});
+
+test('rows the helper claims but is late with are recomputed on the main thread, and a helper that keeps being late is paused', { skip }, async () => {
+  assert.equal(await startGemmThreads(), true);
+  const pool = sharedPool()!;
+  const reference = expected();
+  pool.stallHelperForTests(50);
+  try {
+    const before = pool.stolenChunks();
+    for (let attempt = 0; attempt < 50 && pool.stolenChunks() === before; attempt++) {
+      await pool.resume();
+      assert.deepEqual(run(), reference);
+    }
+    assert.ok(pool.stolenChunks() > before, 'no chunk was stolen from the stalled helper');
+    // Late chunks count against the helper: after a window of them, mid-size layers run on one thread.
+    await pool.resume();
+    for (let i = 0; i < 50 && !pool.paused(); i++) {
+      assert.deepEqual(run(), reference);
+      // Until the stalled helper is out of its chunk the shared workspace is left alone; wait for it.
+      const deadline = performance.now() + 1000;
+      while (!pool.paused() && !pool.hot() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    assert.ok(pool.paused(), 'mid-size jobs were not paused although the helper kept stalling');
+    assert.deepEqual(run(), reference);
+  } finally {
+    pool.stallHelperForTests(0);
+    await pool.resume();
+  }
+});
