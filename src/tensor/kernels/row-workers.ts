@@ -69,10 +69,11 @@ const kernels = [null, k.gemmRows, k.gemmUnpackedRows, k.denseRows];
 Atomics.store(ctl, ${READY}, 1);
 let seen = 0;
 for (;;) {
-  Atomics.store(ctl, ${SPINNING}, 1);
-  let deadline = performance.now() + ${SPIN_MS};
+  // After a mid-size job, poll for the next one for a while; after a large product, block at once.
+  let deadline = ctl[${KIND}] === ${JobKind.gemmRows} ? 0 : performance.now() + ${SPIN_MS};
+  Atomics.store(ctl, ${SPINNING}, deadline === 0 ? 0 : 1);
   for (let polls = 0; Atomics.load(ctl, ${SEQ}) === seen; polls++) {
-    if ((polls & 255) === 255 && performance.now() > deadline) {
+    if (deadline === 0 || ((polls & 255) === 255 && performance.now() > deadline)) {
       Atomics.store(ctl, ${SPINNING}, 0);
       Atomics.wait(ctl, ${SEQ}, seen);
       Atomics.store(ctl, ${SPINNING}, 1);
