@@ -63,7 +63,8 @@ export function gemmScratchBytes(kernels: WasmKernels, n: number, k: number): nu
  * the kernels are not built.
  */
 export function kernelsFor(macs: number, threads = threadsAvailable): WasmKernels | null {
-  if (threads >= 2 && macs >= THREADS_MIN_MACS && sharedKernels !== null) return sharedKernels;
+  // While a late helper may still write into the shared workspace (see row-workers.ts), stay out.
+  if (threads >= 2 && macs >= THREADS_MIN_MACS && sharedKernels !== null && (workers?.sharedFree() ?? true)) return sharedKernels;
   return wasmKernels;
 }
 

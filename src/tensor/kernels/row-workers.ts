@@ -21,29 +21,13 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WasmKernels } from './wasm.js';
+import { ARGS, BUSY, CHUNKS, CHUNK_ROWS, CLOSED, DELAY, DONE, FAILED, HELPER, HELPER_CHUNKS } from './row-helper.js';
+import { HELPER_DONE, JobKind, KIND, NEXT, READY, SEQ, SLOTS, SPINNING } from './row-helper.js';
 
-// Slots of the shared control array.
-const SEQ = 0; // job number (never 0); the helper wakes when it changes
-const NEXT = 1; // (job number & 0x7fff) << 16 | next unclaimed chunk
-const CLOSED = 0xffff; // a NEXT value no chunk index reaches: nothing to claim
-const DONE = 2; // chunks finished in the current job
-const READY = 3; // 1 once the helper has instantiated the kernels
-const CHUNKS = 4; // chunks in the current job
-const CHUNK_ROWS = 5;
-const KIND = 6; // which kernel the job's chunks run (JobKind)
-const HELPER_DONE = 7; // bit c: the helper finished chunk c of the current job
-const BUSY = 8; // the job number the helper is claiming in or computing for, 0 between jobs
-const SPINNING = 9; // 1 while the helper polls for the next job, 0 while it blocks
-const FAILED = 10; // set if the helper's kernel threw (a bug: out-of-bounds offsets)
-const HELPER_CHUNKS = 11; // chunks the helper has computed, ever (for tests)
-const DELAY = 12; // ms the helper stalls after claiming a chunk, as if descheduled (tests only; 0 otherwise)
-const ARGS = 13; // the kernel's arguments before the row range, then the helper's scratch
-const SLOTS = 24;
+export { JobKind } from './row-helper.js';
 
 /** At most this many chunks per `runChunks` job (one bit each in HELPER_DONE). */
 export const MAX_CHUNKS = 30;
-/** How long the helper polls for a next job before it blocks. */
-const SPIN_MS = 2;
 /**
  * Mid-size jobs are offered only while they pay: of every WINDOW chunks handed out, the helper must
  * compute at least MIN_SHARE (and be late with at most MAX_STOLEN); otherwise none are offered for
@@ -54,61 +38,6 @@ const WINDOW = 256;
 const MIN_SHARE = 0.25;
 const MAX_STOLEN = 2;
 const BACKOFF_MS = 250;
-
-/** The kernels a job's chunks run: each is called as kernel(...args, i0, i1, scratch). */
-export const JobKind = { gemmRows: 1, gemmUnpackedRows: 2, denseRows: 3 } as const;
-export type JobKind = (typeof JobKind)[keyof typeof JobKind];
-
-// The helper's source: plain JS, run with `eval` so it works the same from src/ (tsx) and dist/.
-const HELPER = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, control } = workerData;
-const ctl = new Int32Array(control);
-const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const kernels = [null, k.gemmRows, k.gemmUnpackedRows, k.denseRows];
-Atomics.store(ctl, ${READY}, 1);
-let seen = 0;
-for (;;) {
-  // After a mid-size job, poll for the next one for a while; after a large product, block at once.
-  let deadline = ctl[${KIND}] === ${JobKind.gemmRows} ? 0 : performance.now() + ${SPIN_MS};
-  Atomics.store(ctl, ${SPINNING}, deadline === 0 ? 0 : 1);
-  for (let polls = 0; Atomics.load(ctl, ${SEQ}) === seen; polls++) {
-    if (deadline === 0 || ((polls & 255) === 255 && performance.now() > deadline)) {
-      Atomics.store(ctl, ${SPINNING}, 0);
-      Atomics.wait(ctl, ${SEQ}, seen);
-      Atomics.store(ctl, ${SPINNING}, 1);
-      deadline = performance.now() + ${SPIN_MS};
-    }
-  }
-  seen = Atomics.load(ctl, ${SEQ});
-  const tag = (seen & 0x7fff) << 16;
-  Atomics.store(ctl, ${BUSY}, seen);
-  for (;;) {
-    const claim = Atomics.load(ctl, ${NEXT});
-    if ((claim & 0x7fff0000) !== tag || (claim & 0xffff) >= ctl[${CHUNKS}]) break;
-    if (Atomics.compareExchange(ctl, ${NEXT}, claim, claim + 1) !== claim) continue;
-    const delay = ctl[${DELAY}];
-    if (delay > 0) for (const until = performance.now() + delay; performance.now() < until; );
-    // A claimed chunk means the job is unfinished, so its arguments are still in place (or, after a
-    // stall, stolen: then nothing reads what this chunk writes).
-    const chunk = claim & 0xffff, rows = ctl[${CHUNK_ROWS}], kind = ctl[${KIND}];
-    const argc = kernels[kind].length - 3;
-    const args = Array.from(ctl.subarray(${ARGS}, ${ARGS} + argc));
-    const m = ctl[${ARGS} + 1];
-    const i0 = chunk * rows, i1 = Math.min(m, i0 + rows);
-    try {
-      kernels[kind](...args, i0, i1, ctl[${ARGS} + argc]);
-    } catch {
-      Atomics.store(ctl, ${FAILED}, 1);
-    }
-    Atomics.add(ctl, ${HELPER_CHUNKS}, 1);
-    Atomics.or(ctl, ${HELPER_DONE}, 1 << chunk);
-    Atomics.add(ctl, ${DONE}, 1);
-    Atomics.notify(ctl, ${DONE});
-  }
-  Atomics.store(ctl, ${BUSY}, 0);
-}
-`;
 
 /** A job of `runChunks`: rows [0, m) of one kernel's output, in chunks of `chunkRows`. */
 export interface ChunkJob {
@@ -152,16 +81,21 @@ export class RowWorkers {
     return Atomics.load(this.ctl, READY) === 1;
   }
 
+  /** Whether the shared workspace may be written: no late helper is still inside a stolen chunk. */
+  sharedFree(): boolean {
+    if (this.tainted !== 0) {
+      if (Atomics.load(this.ctl, BUSY) === this.tainted) return false;
+      this.tainted = 0;
+    }
+    return true;
+  }
+
   /**
    * Whether a `runChunks` job would find the helper polling (and the shared workspace free). A
    * blocked helper is woken for the jobs after this one.
    */
   hot(): boolean {
-    if (!this.ready() || (this.pausedUntil !== 0 && performance.now() < this.pausedUntil)) return false;
-    if (this.tainted !== 0) {
-      if (Atomics.load(this.ctl, BUSY) === this.tainted) return false;
-      this.tainted = 0;
-    }
+    if (!this.ready() || (this.pausedUntil !== 0 && performance.now() < this.pausedUntil) || !this.sharedFree()) return false;
     if (Atomics.load(this.ctl, SPINNING) === 1) return true;
     Atomics.notify(this.ctl, SEQ);
     return false;
