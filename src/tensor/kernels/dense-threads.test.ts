@@ -18,21 +18,16 @@ const w = random(64 * 64);
 const b = random(64);
 const g = random(64 * 64);
 
-function expected() {
+/** A forward and a backward pass of the layer by the given pair of kernels. */
+function pass(forward: typeof denseForward, backward: typeof denseBackward) {
   const y = new Float64Array(64 * 64);
-  denseForwardPortable('tanh', s, x, w, b, y);
+  forward('tanh', s, x, w, b, y);
   const into = { weight: new Float64Array(64 * 64), bias: new Float64Array(64), input: new Float64Array(64 * 64), inputFresh: true };
-  denseBackwardPortable('tanh', s, { g, y, x, w }, into);
+  backward('tanh', s, { g, y, x, w }, into);
   return { y, into };
 }
-
-function run() {
-  const y = new Float64Array(64 * 64);
-  denseForward('tanh', s, x, w, b, y);
-  const into = { weight: new Float64Array(64 * 64), bias: new Float64Array(64), input: new Float64Array(64 * 64), inputFresh: true };
-  denseBackward('tanh', s, { g, y, x, w }, into);
-  return { y, into };
-}
+const expected = () => pass(denseForwardPortable, denseBackwardPortable);
+const run = () => pass(denseForward, denseBackward);
 
 test('mid-size dense layers give the same bits when the helper thread takes some of the rows', { skip }, async () => {
   assert.equal(await startGemmThreads(), true, 'the helper thread should start on a machine with 2 CPUs');
