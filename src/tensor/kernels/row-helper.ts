@@ -33,7 +33,15 @@ const { workerData } = require('node:worker_threads');
 const { module, memory, control } = workerData;
 const ctl = new Int32Array(control);
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const kernels = [null, k.gemmRows, k.gemmUnpackedRows, k.denseRows];
+// Each kind's kernel with its arguments from the control array, then the row range and scratch
+// (fixed arities: a spread call into wasm takes the slow generic path).
+const a = (i) => ctl[${ARGS} + i];
+const kernels = [
+  null,
+  (i0, i1) => k.gemmRows(a(0), a(1), a(2), a(3), a(4), a(5), a(6), i0, i1, a(7)),
+  (i0, i1) => k.gemmUnpackedRows(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), i0, i1, a(9)),
+  (i0, i1) => k.denseRows(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), i0, i1, a(8)),
+];
 Atomics.store(ctl, ${READY}, 1);
 let seen = 0;
 for (;;) {
@@ -59,13 +67,10 @@ for (;;) {
     if (delay > 0) for (const until = performance.now() + delay; performance.now() < until; );
     // A claimed chunk means the job is unfinished, so its arguments are still in place (or, after a
     // stall, stolen: then nothing reads what this chunk writes).
-    const chunk = claim & 0xffff, rows = ctl[${CHUNK_ROWS}], kind = ctl[${KIND}];
-    const argc = kernels[kind].length - 3;
-    const args = Array.from(ctl.subarray(${ARGS}, ${ARGS} + argc));
-    const m = ctl[${ARGS} + 1];
-    const i0 = chunk * rows, i1 = Math.min(m, i0 + rows);
+    const chunk = claim & 0xffff, rows = ctl[${CHUNK_ROWS}];
+    const i0 = chunk * rows, i1 = Math.min(ctl[${ARGS} + 1], i0 + rows);
     try {
-      kernels[kind](...args, i0, i1, ctl[${ARGS} + argc]);
+      kernels[ctl[${KIND}]](i0, i1);
     } catch {
       Atomics.store(ctl, ${FAILED}, 1);
     }

@@ -29,15 +29,16 @@ export { JobKind } from './row-helper.js';
 /** At most this many chunks per `runChunks` job (one bit each in HELPER_DONE). */
 export const MAX_CHUNKS = 30;
 /**
- * Mid-size jobs are offered only while they pay: of every WINDOW chunks handed out, the helper must
- * compute at least MIN_SHARE (and be late with at most MAX_STOLEN); otherwise none are offered for
- * BACKOFF_MS, so that on a machine whose cores are all busy the helper stops polling (it would only
- * take CPU time from the main thread and everyone else) and the layers run on one thread.
+ * Mid-size jobs are offered only while they pay: of every WINDOW chunks handed out (about 40 steps
+ * of a 64-row MLP), the helper must compute at least MIN_SHARE, and be late with at most MAX_LATE
+ * of them; otherwise none are offered for BACKOFF_MS, so that on a machine whose cores are all busy
+ * the helper stops polling (it would take CPU time from the main thread and everyone else) and the
+ * layers run on one thread.
  */
-const WINDOW = 256;
-const MIN_SHARE = 0.25;
-const MAX_STOLEN = 2;
-const BACKOFF_MS = 250;
+const WINDOW = 1024;
+const MIN_SHARE = 0.2;
+const MAX_LATE = 16;
+const BACKOFF_MS = 100;
 
 /** A job of `runChunks`: rows [0, m) of one kernel's output, in chunks of `chunkRows`. */
 export interface ChunkJob {
@@ -179,8 +180,7 @@ export class RowWorkers {
     if (chunks > MAX_CHUNKS) throw new RangeError(`runChunks: ${chunks} chunks, at most ${MAX_CHUNKS}`);
     const tag = this.publish(job.kind, job.args, chunks, job.chunkRows, job.helperScratch);
     beforeJoin?.();
-    const kernel = this.kernel(job.kind);
-    const mine = this.claimAll(tag, chunks, (i0, i1) => kernel(...job.args, i0, i1, job.scratch), m, job.chunkRows);
+    const mine = this.claimAll(tag, chunks, this.chunkKernel(job), m, job.chunkRows);
     const all = chunks === 32 ? -1 : (1 << chunks) - 1;
     // Generous: stealing costs a recomputation, waiting only polls.
     const deadline = performance.now() + (3 * job.chunkMicros + 20) / 1000;
@@ -208,7 +208,7 @@ export class RowWorkers {
     w.chunks += chunks;
     w.helper += helper;
     w.stolen += stolen;
-    const late = w.stolen > MAX_STOLEN;
+    const late = w.stolen > MAX_LATE;
     if (!late && w.chunks < WINDOW) return;
     this.pausedUntil = late || w.helper < MIN_SHARE * w.chunks ? performance.now() + BACKOFF_MS : 0;
     this.window = { chunks: 0, helper: 0, stolen: 0 };
@@ -239,11 +239,14 @@ export class RowWorkers {
     Atomics.store(this.ctl, DELAY, ms);
   }
 
-  private kernel(kind: JobKind): (...args: number[]) => void {
+  /** The job's kernel on this thread for a row range (fixed arity: a spread call into wasm is slow). */
+  private chunkKernel(job: ChunkJob): (i0: number, i1: number) => void {
     const x = this.kernels.exports;
-    if (kind === JobKind.gemmUnpackedRows) return x.gemmUnpackedRows as (...args: number[]) => void;
-    if (kind === JobKind.denseRows) return x.denseRows as (...args: number[]) => void;
-    return x.gemmRows as (...args: number[]) => void;
+    const a = job.args;
+    const s = job.scratch;
+    if (job.kind === JobKind.gemmUnpackedRows) return (i0, i1) => x.gemmUnpackedRows(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], i0, i1, s);
+    if (job.kind === JobKind.denseRows) return (i0, i1) => x.denseRows(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], i0, i1, s);
+    return (i0, i1) => x.gemmRows(a[0], a[1], a[2], a[3], a[4], a[5], a[6], i0, i1, s);
   }
 
   private checkFailed(): void {
