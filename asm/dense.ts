@@ -1,9 +1,9 @@
 /**
  * The elementwise parts of a dense layer act(x·W + b) and of its gradient, for WebAssembly SIMD: the
- * bias seeding the product, the activation applied in place, the activation's derivative folded
- * into the output gradient, and the bias gradient's column sums. Every loop performs the same
- * operations in the same order as its TypeScript twin (src/tensor/kernels/dense.ts), so both give
- * identical bits.
+ * bias seeding the product, the activation applied in place, and the activation's derivative
+ * folded into the output gradient together with the bias gradient's column sums. Every loop
+ * performs the same operations in the same order as its TypeScript twin (src/tensor/kernels/
+ * dense.ts), so both give identical bits.
  *
  * Activation codes: 0 linear, 1 tanh, 2 relu, 3 sigmoid (whose forward pass runs in TypeScript: it
  * needs exp). Pointers are byte offsets into linear memory.
@@ -41,51 +41,42 @@ export function activate(kind: i32, y: usize, n: i32): void {
 }
 
 /**
- * g = g · act′ in place for n values, act′ written in terms of the activation's output y:
- * tanh 1 − y², relu [y > 0], sigmoid y·(1 − y). The forms match the unfused rules (tanh: g·(1 − y·y);
- * relu: 0 + g where the input was positive; sigmoid: 0 + g·y·(1 − y)).
+ * gz = g · act′ in place for the m × n output gradient g, act′ written in terms of the activation's
+ * output y: tanh 1 − y², relu [y > 0], sigmoid y·(1 − y), linear 1. The forms match the unfused
+ * rules (tanh: g·(1 − y·y); relu: 0 + g where the input was positive; sigmoid: 0 + g·y·(1 − y)).
+ * With `sums` not 0, also sums[j] += Σ_i gz[i, j], rows in order: the bias gradient, in the same
+ * pass.
  */
-export function activationGrad(kind: i32, g: usize, y: usize, n: i32): void {
-  if (kind == 0) return;
-  const one = f64x2.splat(1);
-  const zero = f64x2.splat(0);
-  let i = 0;
-  for (; i + 2 <= n; i += 2) {
-    const off = <usize>i << 3;
-    const gv = v128.load(g + off);
-    const yv = v128.load(y + off);
-    let r: v128;
-    if (kind == 1) r = f64x2.mul(gv, f64x2.sub(one, f64x2.mul(yv, yv)));
-    else if (kind == 2) r = v128.and(f64x2.add(zero, gv), f64x2.gt(yv, zero));
-    else r = f64x2.add(zero, f64x2.mul(f64x2.mul(gv, yv), f64x2.sub(one, yv)));
-    v128.store(g + off, r);
-  }
-  for (; i < n; i++) {
-    const off = <usize>i << 3;
-    const gv = load<f64>(g + off);
-    const yv = load<f64>(y + off);
-    let r: f64;
-    if (kind == 1) r = gv * (1 - yv * yv);
-    else if (kind == 2) r = yv > 0 ? 0 + gv : 0;
-    else r = 0 + gv * yv * (1 - yv);
-    store<f64>(g + off, r);
-  }
-}
-
-/** out[j] += Σ_i g[i, j] over the rows of g (m × n), rows in order (the bias gradient). */
-export function addColumnSums(g: usize, m: i32, n: i32, out: usize): void {
+export function outputGradient(kind: i32, g: usize, y: usize, m: i32, n: i32, sums: usize): void {
+  if (kind == 0 && sums == 0) return;
   for (let i = 0; i < m; i++) {
     let j = 0;
     for (; j + 2 <= n; j += 2) {
-      const o = out + (<usize>j << 3);
-      v128.store(o, f64x2.add(v128.load(o), v128.load(g + (<usize>j << 3))));
+      const off = <usize>j << 3;
+      const gz = gradPair(kind, v128.load(g + off), v128.load(y + off));
+      v128.store(g + off, gz);
+      if (sums != 0) v128.store(sums + off, f64x2.add(v128.load(sums + off), gz));
     }
     if (j < n) {
-      const o = out + (<usize>j << 3);
-      store<f64>(o, load<f64>(o) + load<f64>(g + (<usize>j << 3)));
+      const off = <usize>j << 3;
+      const gz = f64x2.extract_lane(gradPair(kind, v128.load64_splat(g + off), v128.load64_splat(y + off)), 0);
+      store<f64>(g + off, gz);
+      if (sums != 0) store<f64>(sums + off, load<f64>(sums + off) + gz);
     }
     g += <usize>n << 3;
+    y += <usize>n << 3;
   }
+}
+
+/** g · act′(y) for two lanes (see outputGradient). */
+// @ts-ignore: decorator
+@inline function gradPair(kind: i32, gv: v128, yv: v128): v128 {
+  const one = f64x2.splat(1);
+  const zero = f64x2.splat(0);
+  if (kind == 1) return f64x2.mul(gv, f64x2.sub(one, f64x2.mul(yv, yv)));
+  if (kind == 2) return v128.and(f64x2.add(zero, gv), f64x2.gt(yv, zero));
+  if (kind == 3) return f64x2.add(zero, f64x2.mul(f64x2.mul(gv, yv), f64x2.sub(one, yv)));
+  return gv;
 }
 
 /**

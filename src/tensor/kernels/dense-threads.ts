@@ -3,8 +3,8 @@
  * large-product path (waking a blocked helper takes longer than the work), big enough that half of
  * it is worth a few copies into shared memory, which cost ~5× a plain memcpy:
  * - forward: the rows of y = act(x·W + b) in chunks that both threads claim;
- * - backward: the helper starts on the rows of ∂x = gz·Wᵀ while this thread makes ∂b and ∂W in its
- *   private memory, then joins on the rows of ∂x that are left.
+ * - backward: the helper starts on the rows of ∂x = gz·Wᵀ while this thread makes ∂W in its private
+ *   memory, then joins on the rows of ∂x that are left.
  * Used only while the helper is polling for work (see row-workers.ts); every row is computed by
  * the same kernels in the same order as on one thread, so the bits do not depend on the split, and
  * rows the helper is late with are recomputed here in private memory.
@@ -80,8 +80,8 @@ export function denseForwardThreaded(act: DenseActivation, s: DenseShape, x: Flo
 }
 
 /**
- * The rest of a dense backward pass after `pass.outputGradient`, on two threads: ∂x on both, ∂b and
- * ∂W on this one. False (nothing done) when the layer or the moment does not suit.
+ * The rest of a dense backward pass after `pass.outputGradient` (gz and ∂b), on two threads: ∂x on
+ * both, ∂W on this one. False (nothing done) when the layer or the moment does not suit.
  */
 export function denseBackwardThreaded(s: DenseShape, data: DenseBackwardData, into: DenseGradients, pass: PrivateBackward): boolean {
   const { rows, inputs, outputs } = s;
@@ -91,15 +91,19 @@ export function denseBackwardThreaded(s: DenseShape, data: DenseBackwardData, in
   if (kernels === null || gx === null) return false;
   const pool = poolFor(s, macs);
   const packedBytes = Math.ceil(inputs / 4) * 4 * outputs * 8;
-  const at = pool === null ? null : regions(kernels, [128, 128, rows * outputs * 8, inputs * outputs * 8, packedBytes, rows * inputs * 8]);
+  const at = pool === null ? null : regions(kernels, [128, 128, rows * outputs * 8, inputs * outputs * 8, packedBytes, rows * inputs * 8, inputs * 8]);
   if (pool === null || at === null) return false;
-  const [tile, helperTile, offG, offW, offWp, offGx] = at;
+  const [tile, helperTile, offG, offW, offWp, offGx, offZero] = at;
   const heap = kernels.heap();
   const local = pass.kernels.heap();
   heap.set(local.subarray(pass.gz / 8, pass.gz / 8 + rows * outputs), offG / 8);
   heap.set(data.w, offW / 8);
   kernels.exports.packB(1, outputs, inputs, offW, offWp);
-  if (into.inputFresh) heap.fill(0, offGx / 8, offGx / 8 + rows * inputs);
+  if (into.inputFresh) {
+    // Zeros by the kernel from one zeroed row: filling shared memory from JavaScript is ~5× slower.
+    heap.fill(0, offZero / 8, offZero / 8 + inputs);
+    kernels.exports.fillRows(offGx, offZero, rows, inputs);
+  }
   else heap.set(gx, offGx / 8);
   const chunkRows = chunkRowsFor(rows);
   const stolen = pool.runChunks(
@@ -113,7 +117,7 @@ export function denseBackwardThreaded(s: DenseShape, data: DenseBackwardData, in
       chunkMicros: (macs * chunkRows) / rows / MACS_PER_MICRO,
     },
     (i0, i1) => pass.inputRows(data.w, into, i0, i1),
-    () => pass.biasAndWeight(data.x, into),
+    () => pass.weight(data.x, into),
   );
   copyRowsOut(kernels.heap(), offGx, gx, rows, inputs, chunkRows, stolen);
   return true;

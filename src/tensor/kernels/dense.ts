@@ -127,16 +127,16 @@ export function denseBackward(act: DenseActivation, s: DenseShape, data: DenseBa
     denseBackwardPortable(act, s, data, into);
     return;
   }
-  pass.outputGradient(act, data.g, data.y);
+  pass.outputGradient(act, data.g, data.y, into);
   if (denseBackwardThreaded(s, data, into, pass)) return;
-  pass.biasAndWeight(data.x, into);
+  pass.weight(data.x, into);
   if (into.input !== null) pass.inputRows(data.w, into, 0, s.rows);
 }
 
 /**
- * The steps of a dense backward pass in one wasm memory, laid out once: gz = g ⊙ act′ first, then
- * the bias and weight gradients, and the input gradient for any range of rows (the two-thread path
- * hands the latter to the helper and keeps the rest).
+ * The steps of a dense backward pass in one wasm memory, laid out once: gz = g ⊙ act′ with the bias
+ * gradient first, then the weight gradient, and the input gradient for any range of rows (the
+ * two-thread path hands the latter to the helper and keeps the rest).
  */
 export class PrivateBackward {
   private constructor(
@@ -158,33 +158,28 @@ export class PrivateBackward {
     return this.at[1];
   }
 
-  /** gz = g ⊙ act′(y), in wasm memory. */
-  outputGradient(act: DenseActivation, g: Float64Array, y: Float64Array): void {
+  /** gz = g ⊙ act′(y) in wasm memory, and ∂b += Σ_rows gz in the same pass when wanted. */
+  outputGradient(act: DenseActivation, g: Float64Array, y: Float64Array, into: DenseGradients): void {
+    const { rows, outputs } = this.s;
+    const [, offG, offY, , , , offGb] = this.at;
     const heap = this.kernels.heap();
-    const [, offG, offY] = this.at;
     heap.set(g, offG / 8);
-    if (act !== 'linear') {
-      heap.set(y, offY / 8);
-      this.kernels.exports.activationGrad(denseActivationCodes[act], offG, offY, g.length);
-    }
+    if (act !== 'linear') heap.set(y, offY / 8);
+    if (into.bias !== null) heap.set(into.bias, offGb / 8);
+    this.kernels.exports.outputGradient(denseActivationCodes[act], offG, offY, rows, outputs, into.bias === null ? 0 : offGb);
+    if (into.bias !== null) into.bias.set(heap.subarray(offGb / 8, offGb / 8 + outputs));
   }
 
-  /** ∂b += Σ_rows gz and ∂W += xᵀ·gz, where wanted. */
-  biasAndWeight(x: Float64Array, into: DenseGradients): void {
+  /** ∂W += xᵀ·gz, when wanted. */
+  weight(x: Float64Array, into: DenseGradients): void {
+    if (into.weight === null) return;
     const { rows, inputs, outputs } = this.s;
-    const [scratch, offG, , offX, , offGw, offGb] = this.at;
+    const [scratch, offG, , offX, , offGw] = this.at;
     const heap = this.kernels.heap();
-    if (into.bias !== null) {
-      heap.set(into.bias, offGb / 8);
-      this.kernels.exports.addColumnSums(offG, rows, outputs, offGb);
-      into.bias.set(heap.subarray(offGb / 8, offGb / 8 + outputs));
-    }
-    if (into.weight !== null) {
-      heap.set(x, offX / 8);
-      heap.set(into.weight, offGw / 8);
-      gemmInMemory(this.kernels, true, false, inputs, outputs, rows, offX, offG, offGw, scratch);
-      into.weight.set(heap.subarray(offGw / 8, offGw / 8 + inputs * outputs));
-    }
+    heap.set(x, offX / 8);
+    heap.set(into.weight, offGw / 8);
+    gemmInMemory(this.kernels, true, false, inputs, outputs, rows, offX, offG, offGw, scratch);
+    into.weight.set(heap.subarray(offGw / 8, offGw / 8 + inputs * outputs));
   }
 
   /** Rows [i0, i1) of ∂x (+)= gz·Wᵀ into `into.input` (which must be wanted). */

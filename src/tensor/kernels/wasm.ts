@@ -32,9 +32,8 @@ export interface KernelExports {
   fillRows(y: number, b: number, m: number, n: number): void;
   /** kind: 1 tanh, 2 relu (others leave y alone). */
   activate(kind: number, y: number, n: number): void;
-  /** kind: 0 linear, 1 tanh, 2 relu, 3 sigmoid. */
-  activationGrad(kind: number, g: number, y: number, n: number): void;
-  addColumnSums(g: number, m: number, n: number, out: number): void;
+  /** gz = g ⊙ act′(y) in place (kind: 0 linear, 1 tanh, 2 relu, 3 sigmoid), and sums += Σ_rows gz unless sums is 0. */
+  outputGradient(kind: number, g: number, y: number, m: number, n: number, sums: number): void;
   sgdUpdate(theta: number, g: number, n: number, lr: number): void;
 }
 
