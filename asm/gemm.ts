@@ -26,6 +26,35 @@ export function gemmScratchBytes(): i32 {
   return (MC * KC + MR * NR) * 8;
 }
 
+/**
+ * Writes the first `count` columns of four rows (row r at src + r·ld) column by column: the four
+ * values of column p land at dst + 32·p. Two columns at a time by lane shuffles; returns the end.
+ */
+// @ts-ignore: decorator
+@inline function transposeFour(src: usize, ld: usize, count: i32, dst: usize): usize {
+  let p = 0;
+  for (; p + 2 <= count; p += 2) {
+    const r0 = v128.load(src);
+    const r1 = v128.load(src + ld);
+    const r2 = v128.load(src + 2 * ld);
+    const r3 = v128.load(src + 3 * ld);
+    v128.store(dst, v128.shuffle<f64>(r0, r1, 0, 2));
+    v128.store(dst, v128.shuffle<f64>(r2, r3, 0, 2), 16);
+    v128.store(dst, v128.shuffle<f64>(r0, r1, 1, 3), 32);
+    v128.store(dst, v128.shuffle<f64>(r2, r3, 1, 3), 48);
+    src += 16;
+    dst += 64;
+  }
+  if (p < count) {
+    store<f64>(dst, load<f64>(src));
+    store<f64>(dst, load<f64>(src + ld), 8);
+    store<f64>(dst, load<f64>(src + 2 * ld), 16);
+    store<f64>(dst, load<f64>(src + 3 * ld), 24);
+    dst += 32;
+  }
+  return dst;
+}
+
 /** Packs op(B) (k × n) into ⌈n/NR⌉ panels of k × NR doubles, zero-padded on the right. */
 export function packB(transB: i32, k: i32, n: i32, b: usize, bp: usize): void {
   const panels = (n + NR - 1) / NR;
@@ -42,6 +71,10 @@ export function packB(transB: i32, k: i32, n: i32, b: usize, bp: usize): void {
         src += ld;
         dst += NR * 8;
       }
+    } else if (transB != 0 && w == NR) {
+      // op(B) = Bᵀ: the NR values of row p sit in column p of NR rows of B; two p at a time.
+      const src = b + (<usize>(j0 * k) << 3);
+      dst = transposeFour(src, <usize>k << 3, k, dst);
     } else {
       for (let p = 0; p < k; p++) {
         for (let c = 0; c < NR; c++) {
@@ -73,16 +106,7 @@ function packA(transA: i32, m: i32, k: i32, a: usize, i0: i32, mc: i32, p0: i32,
         dst += MR * 8;
       }
     } else if (h == MR) {
-      const ld = <usize>k << 3;
-      let src = a + (<usize>(r0 * k + p0) << 3);
-      for (let p = 0; p < kc; p++) {
-        store<f64>(dst, load<f64>(src));
-        store<f64>(dst, load<f64>(src + ld), 8);
-        store<f64>(dst, load<f64>(src + 2 * ld), 16);
-        store<f64>(dst, load<f64>(src + 3 * ld), 24);
-        src += 8;
-        dst += MR * 8;
-      }
+      dst = transposeFour(a + (<usize>(r0 * k + p0) << 3), <usize>k << 3, kc, dst);
     } else {
       for (let p = 0; p < kc; p++) {
         for (let r = 0; r < MR; r++) {
@@ -96,28 +120,34 @@ function packA(transA: i32, m: i32, k: i32, a: usize, i0: i32, mc: i32, p0: i32,
   }
 }
 
-/** C tile (h × w, leading dimension ldc) += packed A panel · packed B panel over kc. */
+/**
+ * C tile (h × w, leading dimension ldc) += A panel · B panel over kc, where the A panel's element
+ * (r, p) sits at ap + r·ars + p·aps and the B panel's (p, c) at bp + p·bps + 8c (packed panels:
+ * ars = 8, aps = 32, bps = 32).
+ */
 // @ts-ignore: decorator
-@inline function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, h: i32, w: i32, tile: usize): void {
+@inline function microKernel(kc: i32, ap: usize, ars: usize, aps: usize, bp: usize, bps: usize, c: usize, ldc: i32, h: i32, w: i32, tile: usize): void {
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
   let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  const ars2 = ars * 2;
+  const ars3 = ars * 3;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let a = v128.load64_splat(ap);
     c00 = f64x2.add(c00, f64x2.mul(a, b0));
     c01 = f64x2.add(c01, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 8);
+    a = v128.load64_splat(ap + ars);
     c10 = f64x2.add(c10, f64x2.mul(a, b0));
     c11 = f64x2.add(c11, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 16);
+    a = v128.load64_splat(ap + ars2);
     c20 = f64x2.add(c20, f64x2.mul(a, b0));
     c21 = f64x2.add(c21, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 24);
+    a = v128.load64_splat(ap + ars3);
     c30 = f64x2.add(c30, f64x2.mul(a, b0));
     c31 = f64x2.add(c31, f64x2.mul(a, b1));
-    ap += MR * 8;
-    bp += NR * 8;
+    ap += aps;
+    bp += bps;
   }
   const ld = <usize>ldc << 3;
   if (h == MR && w == NR) {
@@ -169,8 +199,50 @@ export function gemmRows(transA: i32, m: i32, n: i32, k: i32, a: usize, bp: usiz
         const bpanel = bp + (<usize>((jp * k + p0) * NR) << 3);
         for (let ir = 0; ir < mc; ir += MR) {
           const h = min(MR, mc - ir);
-          microKernel(kc, scratch + (<usize>(ir * kc) << 3), bpanel, c + (<usize>((ib + ir) * n + j0) << 3), n, h, w, tile);
+          microKernel(kc, scratch + (<usize>(ir * kc) << 3), 8, MR * 8, bpanel, NR * 8, c + (<usize>((ib + ir) * n + j0) << 3), n, h, w, tile);
         }
+      }
+    }
+  }
+}
+
+/**
+ * C += op(A)·op(B) for C m × n row-major with m a multiple of 4, reading op(A) in place without
+ * packing, and B too unless transposed (then n may be anything): for operands that fit in L1 cache,
+ * packing costs more than it saves. The same operations in the same order as packB + gemmRows (per
+ * KC block, acc = Σ a·b, then C += acc), so the same bits. `scratch` holds a 16-double edge tile,
+ * then the packed Bᵀ when transB.
+ */
+export function gemmUnpacked(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, scratch: usize): void {
+  if (transB) {
+    const bp = scratch + MR * NR * 8;
+    packB(1, k, n, b, bp);
+    gemmUnpackedRows(transA, m, n, k, a, bp, NR * 8, <usize>k * NR * 8, c, 0, m, scratch);
+  } else {
+    gemmUnpackedRows(transA, m, n, k, a, b, <usize>n << 3, NR * 8, c, 0, m, scratch);
+  }
+}
+
+/**
+ * Rows [i0, i1) (multiples of 4, or i1 = m) of C += op(A)·op(B), op(A) read in place, op(B) as
+ * column panels: panel jp starts at b + jp·panelStep and holds element (p, c) at + p·bps + 8c, so a
+ * row-major B is bps = 8n, panelStep = 32 (n a multiple of 4) and a packB'd one bps = 32,
+ * panelStep = 32k. `tile` is 16 doubles of scratch.
+ */
+export function gemmUnpackedRows(
+  transA: i32, m: i32, n: i32, k: i32, a: usize, b: usize, bps: usize, panelStep: usize, c: usize, i0: i32, i1: i32, tile: usize,
+): void {
+  // op(A)'s element (i, p): A[i·k + p], or A[p·m + i] when transposed.
+  const ars: usize = transA ? 8 : <usize>k << 3;
+  const aps: usize = transA ? <usize>m << 3 : 8;
+  const panels = (n + NR - 1) / NR;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    for (let r0 = i0; r0 < i1; r0 += MR) {
+      const ap = a + <usize>r0 * ars + <usize>p0 * aps;
+      for (let jp = 0; jp < panels; jp++) {
+        const j0 = jp * NR;
+        microKernel(kc, ap, ars, aps, b + <usize>jp * panelStep + <usize>p0 * bps, bps, c + (<usize>(r0 * n + j0) << 3), n, MR, min(NR, n - j0), tile);
       }
     }
   }

@@ -1,60 +1,58 @@
 /**
  * tanh over float64 arrays, two lanes at a time with WebAssembly SIMD.
  *
- * Cephes' double-precision tanh (S. L. Moshier, Cephes Math Library): a rational approximation
- * x + x³·P(x²)/Q(x²) for |x| ≤ 0.625, else 1 − 2/(e^{2|x|} + 1) with Cephes' exp (a Padé form
- * after reducing by multiples of ln 2). Both branches are computed and selected per lane, so the
- * loop has no data-dependent branches; each branch is kept as numerator/denominator so a pair of
- * values costs one division instead of three. Relative error stays within a few ulp of Math.tanh; the
- * TypeScript fallback (src/tensor/kernels/tanh.ts) performs the same operations in the same order,
- * so both give identical bits.
+ * By the addition theorem around the nearest table point below |x|: with k = ⌊32|x|⌋,
+ * a = k/32, b = |x| − a ∈ [0, 1/32) (exact), ta = tanh(a) from a table and tb = tanh(b) from its
+ * Taylor series to b⁹ (truncation below 1e-20 relative),
+ *   tanh(a + b) = (ta + tb)/(1 + ta·tb) = ta + tb·(1 − ta²)/(1 + ta·tb),
+ * the second form so that the rounding of the small correction barely counts. One division per
+ * pair of values and no branches: against exact values the error is at most ~2.2 ulp (Math.tanh's
+ * own is ~2 ulp). |x| is clamped to 20, where tanh rounds to 1; NaN stays NaN; the sign of x is
+ * put back at the end (tanh(−0) = −0). The TypeScript twin (src/tensor/kernels/tanh.ts) performs
+ * the same operations in the same order, so both give identical bits.
+ *
+ * The table, tanh(k/32) for k = 0…640 padded to 1024 entries, is written by the loader at
+ * TANH_TABLE (in the first 64 KiB, which the callers' workspaces never use).
  */
+
+/** Byte offset of the table; must match src/tensor/kernels/tanh-table.ts. */
+const TANH_TABLE: usize = 1024;
+// Taylor coefficients of tanh: −1/3, 2/15, −17/315, 62/2835.
+const C3: f64 = -0.3333333333333333;
+const C5: f64 = 0.13333333333333333;
+const C7: f64 = -0.05396825396825397;
+const C9: f64 = 0.021869488536155203;
 
 // @ts-ignore: decorator
 @inline function tanh2(v: v128): v128 {
-  const ax = f64x2.abs(v);
-  // Large |x|: (e^{2|x|} − 1)/(e^{2|x|} + 1); |x| ≥ 20 rounds to 1 anyway, so clamp to keep e^{2|x|} finite.
-  // pmin (a single minpd) is enough: a NaN lane goes to the small-|x| branch and stays NaN there.
-  let t = f64x2.mul(f64x2.pmin(ax, f64x2(20.0, 20.0)), f64x2(2.0, 2.0));
-  // k = round(t·log2 e) by the 1.5·2^52 shifter: k lands in the low mantissa bits (Cephes uses floor(·+½)).
-  const shifted = f64x2.add(f64x2.mul(t, f64x2(1.4426950408889634, 1.4426950408889634)), f64x2(6755399441055744.0, 6755399441055744.0));
-  const kf = f64x2.sub(shifted, f64x2(6755399441055744.0, 6755399441055744.0));
-  t = f64x2.sub(f64x2.sub(t, f64x2.mul(kf, f64x2(6.93145751953125e-1, 6.93145751953125e-1))), f64x2.mul(kf, f64x2(1.42860682030941723212e-6, 1.42860682030941723212e-6)));
-  const xx = f64x2.mul(t, t);
-  const px = f64x2.mul(
-    t,
-    f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2(1.26177193074810590878e-4, 1.26177193074810590878e-4), xx), f64x2(3.02994407707441961300e-2, 3.02994407707441961300e-2)), xx), f64x2(9.99999999999999999910e-1, 9.99999999999999999910e-1)),
-  );
-  const qx = f64x2.add(
-    f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2(3.00198505138664455042e-6, 3.00198505138664455042e-6), xx), f64x2(2.52448340349684104192e-3, 2.52448340349684104192e-3)), xx), f64x2(2.27265548208155028766e-1, 2.27265548208155028766e-1)), xx),
-    f64x2(2.00000000000000000009e0, 2.00000000000000000009e0),
-  );
-  // e^{2|x|} = 2^k·(Q + P)/(Q − P); tanh = (e − 1)/(e + 1) = (2^k(Q + P) − (Q − P))/(2^k(Q + P) + (Q − P)).
-  // 2^k from the shifter's low bits: (bits + 1023) << 52 pushes the shifter's own exponent out.
-  const scaled = f64x2.mul(f64x2.add(qx, px), i64x2.shl(i64x2.add(shifted, i64x2(1023, 1023)), 52));
-  const qm = f64x2.sub(qx, px);
-  const bigNum = f64x2.sub(scaled, qm);
-  const bigDen = f64x2.add(scaled, qm);
-  // Small |x|: x + x·s·P(s)/Q(s) = x·(Q(s) + s·P(s))/Q(s), s = x².
-  const s = f64x2.mul(ax, ax);
-  const ps = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2(-9.64399179425052238628e-1, -9.64399179425052238628e-1), s), f64x2(-9.92877231001918586564e1, -9.92877231001918586564e1)), s), f64x2(-1.61468768441708447952e3, -1.61468768441708447952e3));
-  const qs = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s, f64x2(1.12811678491632931402e2, 1.12811678491632931402e2)), s), f64x2(2.23548839060100448583e3, 2.23548839060100448583e3)), s), f64x2(4.84406305325125486048e3, 4.84406305325125486048e3));
-  const smallNum = f64x2.mul(ax, f64x2.add(qs, f64x2.mul(s, ps)));
-  // Pick each lane's branch before the one division.
-  const big = f64x2.gt(ax, f64x2(0.625, 0.625));
-  const r = f64x2.div(v128.bitselect(bigNum, smallNum, big), v128.bitselect(bigDen, qs, big));
-  // Odd function: put the sign of x back (tanh(−0) = −0).
-  return v128.or(r, v128.and(v, i64x2(0x8000000000000000, 0x8000000000000000)));
+  const one = f64x2.splat(1.0);
+  const c = f64x2.pmin(f64x2.abs(v), f64x2.splat(20.0));
+  const kf = f64x2.floor(f64x2.mul(c, f64x2.splat(32.0)));
+  const b = f64x2.sub(c, f64x2.mul(kf, f64x2.splat(0.03125)));
+  const s = f64x2.mul(b, b);
+  const p = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(C9), s), f64x2.splat(C7)), s), f64x2.splat(C5)), s), f64x2.splat(C3));
+  const tb = f64x2.add(b, f64x2.mul(f64x2.mul(b, s), p));
+  // kf + 2^52 holds kf in its low mantissa bits; & 1023 keeps even a NaN's index inside the table
+  // (b is NaN then, and so is the result).
+  const k = v128.and(f64x2.add(kf, f64x2.splat(4503599627370496.0)), i64x2.splat(1023));
+  let ta = v128.load64_zero(TANH_TABLE + (<usize>i64x2.extract_lane(k, 0) << 3));
+  ta = v128.load64_lane(TANH_TABLE + (<usize>i64x2.extract_lane(k, 1) << 3), ta, 1);
+  const sech2 = f64x2.mul(f64x2.sub(one, ta), f64x2.add(one, ta));
+  const r = f64x2.add(ta, f64x2.div(f64x2.mul(tb, sech2), f64x2.add(one, f64x2.mul(ta, tb))));
+  return v128.or(r, v128.and(v, i64x2.splat(0x8000000000000000)));
 }
 
-/** y[i] = tanh(x[i]) for i < n (x and y may be the same address). */
+/** y[i] = tanh(x[i]) for i < n (x and y may be the same address); two pairs per iteration. */
 export function tanhArray(x: usize, y: usize, n: i32): void {
   let i = 0;
-  for (; i + 2 <= n; i += 2) {
+  for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 3;
-    v128.store(y + off, tanh2(v128.load(x + off)));
+    const lo = tanh2(v128.load(x + off));
+    const hi = tanh2(v128.load(x + off, 16));
+    v128.store(y + off, lo);
+    v128.store(y + off, hi, 16);
   }
-  if (i < n) {
+  for (; i < n; i++) {
     const off = <usize>i << 3;
     store<f64>(y + off, f64x2.extract_lane(tanh2(v128.load64_splat(x + off)), 0));
   }

@@ -20,7 +20,7 @@ import { Rng } from '../src/tensor/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { matmul } from '../src/tensor/ops/matmul.js';
 import { wasmKernels } from '../src/tensor/kernels/wasm.js';
-import { startGemmThreads } from '../src/tensor/kernels/gemm.js';
+import { sharedPool, startGemmThreads } from '../src/tensor/kernels/gemm.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -145,12 +145,13 @@ export async function run(): Promise<void> {
   const helper = await startGemmThreads();
   console.log(
     `Crucible: float64, kernels ${wasmKernels ? 'WebAssembly SIMD (f64x2)' : 'TypeScript (no build/kernels.wasm)'}, ` +
-      `GEMM threads ${helper ? '2 (products ≥ 2^20 multiply-adds)' : '1'}`,
+      `threads ${helper ? '2 (products ≥ 2^20 multiply-adds; layers of 2^15–2^20 while the helper keeps up)' : '1'}`,
   );
   console.log(`TF.js ${tf.version.tfjs}: backend ${backend}`);
   console.log('FLOPs per step = 2·B·(3·Σ in·out − in₀·out₀): forward, weight-gradient and input-gradient products (2·m·n·k each), no input gradient for the first layer; elementwise work not counted.');
   console.log(`Same initial weights, same ${BATCHES} minibatches in turn, SGD lr ${LEARNING_RATE}, MSE; timing is wall clock, rounds alternate TF.js / Crucible.\n`);
 
+  const helperShare: string[] = [];
   const rows: string[][] = [['case', 'steps', 'TF.js samples/s', 'Crucible samples/s', 'ratio', 'TF.js GFLOP/s', 'Crucible GFLOP/s', 'ratio (mean of rounds)', 'loss TF.js / Crucible']];
   for (const c of CASES) {
     const { xs, ys } = dataset(c.widths, c.batch);
@@ -162,11 +163,13 @@ export async function run(): Promise<void> {
     let step = warmup;
     const tfTimes: number[] = [];
     const crTimes: number[] = [];
+    const helperBefore = sharedPool()?.helperChunks() ?? 0;
     for (let r = 0; r < c.rounds; r++) {
       tfTimes.push(timeSteps(tfjs, step, c.steps));
       crTimes.push(timeSteps(crucible, step, c.steps));
       step += c.steps;
     }
+    helperShare.push(`${c.label.split(' ')[0]} ${fmt((sharedPool()?.helperChunks() ?? 0) - helperBefore)}`);
     const samples = c.steps * c.batch;
     const tfBest = samples / Math.min(...tfTimes);
     const crBest = samples / Math.min(...crTimes);
@@ -186,6 +189,7 @@ export async function run(): Promise<void> {
   }
   printTable(rows);
   console.log('samples/s and GFLOP/s: best of the rounds; "steps": training steps each framework took (warm-up included).');
+  console.log(`chunks of rows the helper thread computed in the timed rounds: ${helperShare.join(', ')}`);
   heapOverSteps();
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }

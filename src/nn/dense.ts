@@ -1,7 +1,7 @@
-/** A fully connected layer y = x·W + b over a batch of rows, its weights views into a model's flat vector. */
+/** A fully connected layer y = act(x·W + b) over a batch of rows, its weights views into a model's flat vector. */
 import type { Tensor } from '../tensor/tensor.js';
 import { shapeOf } from '../tensor/tensor.js';
-import { linear } from '../tensor/ops/index.js';
+import { type DenseActivation, type DenseOptions, dense } from '../tensor/ops/index.js';
 
 export class Dense {
   /** Weights [inputs, outputs]. */
@@ -25,10 +25,17 @@ export class Dense {
     return this.weight.cols;
   }
 
-  forward(x: Tensor): Tensor {
+  /**
+   * act(x·W + b) as one fused op (`dense`); with no activation, x·W + b. `options.into` lends the
+   * output a model's reused buffer (see `dense`).
+   *
+   * @example
+   * const h = layer.forward(x, 'tanh');
+   */
+  forward(x: Tensor, activation: DenseActivation = 'linear', options: DenseOptions = {}): Tensor {
     if (x.cols !== this.weight.rows) {
       throw new RangeError(`Dense.forward: input ${shapeOf(x)} has ${x.cols} features, layer expects ${this.weight.rows}`);
     }
-    return linear(x, this.weight, this.bias);
+    return dense(x, this.weight, this.bias, activation, options);
   }
 }

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { Rng } from '../tensor/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { assertGradient } from '../tensor/gradcheck.js';
+import { backward } from '../tensor/autodiff.js';
+import { mean, square, sub, sum } from '../tensor/ops/index.js';
 import { huber, lossByName, mae, mse } from './losses.js';
 
 const p = Tensor.from([[1, 2], [3, 4]]);
@@ -36,4 +38,25 @@ test('losses name the op and both shapes on a mismatch, and unknown names list t
   assert.throws(() => huber(p, t, { delta: -1 }), /huber: delta must be a positive finite number, got -1/);
   assert.throws(() => lossByName('hinge'), /Unknown loss 'hinge': expected one of mse, mae, huber/);
   assert.throws(() => mse(p, t, { reduction: 'max' as 'sum' }), /mse: unknown reduction 'max'/);
+});
+
+test('mse as one fused op gives the same bits as the mean of squared residuals built from primitives', () => {
+  const rng = new Rng(9);
+  const pred = Tensor.randn(16, 3, rng, { requiresGrad: true });
+  const target = Tensor.randn(16, 3, rng, { requiresGrad: true });
+  for (const reduction of ['mean', 'sum'] as const) {
+    const fused = mse(pred, target, { reduction });
+    backward(fused, 0.7);
+    const fusedGrads = [pred.grad!.slice(), target.grad!.slice()];
+    pred.grad = null;
+    target.grad = null;
+    const squares = square(sub(pred, target));
+    const plain = reduction === 'mean' ? mean(squares) : sum(squares);
+    backward(plain, 0.7);
+    assert.equal(fused.item(), plain.item(), `mse ${reduction}: value`);
+    assert.deepEqual([Array.from(fusedGrads[0]), Array.from(fusedGrads[1])], [Array.from(pred.grad!), Array.from(target.grad!)], `mse ${reduction}: gradients`);
+    pred.grad = null;
+    target.grad = null;
+  }
+  assert.throws(() => mse(Tensor.zeros(0, 2), Tensor.zeros(0, 2)), /mse: prediction \[0, 2\] has no values to average/);
 });

@@ -11,7 +11,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { shapeOf } from '../tensor/tensor.js';
-import { abs, add, mean, minimum, mul, square, sub, sum } from '../tensor/ops/index.js';
+import { abs, add, mean, minimum, mul, square, squaredError, sub, sum } from '../tensor/ops/index.js';
 
 export type Reduction = 'mean' | 'sum';
 
@@ -28,10 +28,14 @@ export interface HuberOptions extends LossOptions {
 /** A loss: predictions and targets of the same shape to a [1, 1] tensor. */
 export type Loss = (prediction: Tensor, target: Tensor) => Tensor;
 
-function residual(op: string, prediction: Tensor, target: Tensor): Tensor {
+function checkSameShape(op: string, prediction: Tensor, target: Tensor): void {
   if (prediction.rows !== target.rows || prediction.cols !== target.cols) {
     throw new RangeError(`${op}: prediction ${shapeOf(prediction)} and target ${shapeOf(target)} must have the same shape`);
   }
+}
+
+function residual(op: string, prediction: Tensor, target: Tensor): Tensor {
+  checkSameShape(op, prediction, target);
   return sub(prediction, target);
 }
 
@@ -41,9 +45,14 @@ function reduce(op: string, values: Tensor, reduction: Reduction | undefined): T
   throw new RangeError(`${op}: unknown reduction '${String(reduction)}': expected 'mean' or 'sum'`);
 }
 
-/** Mean (or sum) of squared errors. */
+/** Mean (or sum) of squared errors, as one op (`squaredError`). */
 export function mse(prediction: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
-  return reduce('mse', square(residual('mse', prediction, target)), options.reduction);
+  checkSameShape('mse', prediction, target);
+  const reduction = options.reduction ?? 'mean';
+  if (reduction === 'sum') return squaredError(prediction, target);
+  if (reduction !== 'mean') throw new RangeError(`mse: unknown reduction '${String(reduction)}': expected 'mean' or 'sum'`);
+  if (prediction.size === 0) throw new RangeError(`mse: prediction ${shapeOf(prediction)} has no values to average`);
+  return squaredError(prediction, target, 1 / prediction.size);
 }
 
 /** Mean (or sum) of absolute errors. */

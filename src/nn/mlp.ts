@@ -8,6 +8,8 @@
  */
 import { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { type ActivationLease, ActivationSlots, releaseLease } from '../tensor/activation-slots.js';
+import { type DenseActivation, denseActivations } from '../tensor/ops/index.js';
 import { type ActivationName, activation } from './activation.js';
 import { Dense } from './dense.js';
 import { Parameters } from './parameters.js';
@@ -39,6 +41,10 @@ export class Mlp implements Model {
   readonly layers: readonly Dense[];
   private readonly hidden: (x: Tensor) => Tensor;
   private readonly output: (x: Tensor) => Tensor;
+  /** Each layer's activation when the fused dense op applies it itself, else null (applied after). */
+  private readonly fused: readonly (DenseActivation | null)[];
+  /** Reused buffers for the hidden layers' outputs, which no caller of `forward` sees. */
+  private readonly slots = new ActivationSlots();
 
   constructor(spec: MlpSpec) {
     const { widths } = spec;
@@ -70,6 +76,8 @@ export class Mlp implements Model {
       layers.push(new Dense(w, this.parameters.tensor(`layer${l}.bias`)));
     }
     this.layers = layers;
+    const fusable = (name: ActivationName): DenseActivation | null => ((denseActivations as string[]).includes(name) ? (name as DenseActivation) : null);
+    this.fused = layers.map((_, l) => fusable(l + 1 < layers.length ? act : outAct));
   }
 
   get inputSize(): number {
@@ -80,12 +88,30 @@ export class Mlp implements Model {
     return this.spec.widths[this.spec.widths.length - 1];
   }
 
+  /**
+   * The outputs for a batch of rows x [n, inputs]: one fused dense op per layer (plus the activation
+   * when it cannot be fused). The hidden layers' outputs live in buffers this model reuses once a
+   * backward pass has gone through them (PyTorch's rule: back-propagate through a forward pass once,
+   * or before the model's next forward pass; see tensor/activation-slots.ts).
+   */
   forward(x: Tensor): Tensor {
+    const leases: ActivationLease[] = [];
+    const last = this.layers.length - 1;
     let h = x;
-    for (let l = 0; l < this.layers.length; l++) {
-      h = this.layers[l].forward(h);
-      h = l + 1 < this.layers.length ? this.hidden(h) : this.output(h);
+    for (let l = 0; l <= last; l++) {
+      const layer = this.layers[l];
+      const fused = this.fused[l];
+      if (fused !== null) {
+        const into = l < last ? this.slots.take(x.rows * layer.outputSize) : null;
+        if (into !== null) leases.push(into);
+        h = layer.forward(h, fused, into === null ? {} : { into });
+      } else {
+        h = layer.forward(h);
+        h = l < last ? this.hidden(h) : this.output(h);
+      }
     }
+    // Without a tape nothing reads the hidden outputs any more; with one, its backward pass frees them.
+    if (h.node === null) leases.forEach(releaseLease);
     return h;
   }
 

@@ -6,6 +6,7 @@
  * const opt = new Sgd(model.parameters, { lr: 0.05, momentum: 0.9 });
  * backward(loss); opt.step(); model.parameters.zeroGrad();
  */
+import { sgdUpdateInto } from '../tensor/kernels/update.js';
 import type { Parameters } from './parameters.js';
 import { type Optimizer, type OptimizerState, type Schedule, restoreState, snapshot, toSchedule } from './optimizer.js';
 
@@ -52,17 +53,9 @@ export class Sgd implements Optimizer {
   step(): void {
     const lr = this.learningRate();
     const { values, grads } = this.parameters;
-    const v = this.velocity;
-    const mu = this.momentum;
-    const wd = this.weightDecay;
-    for (let i = 0; i < values.length; i++) {
-      let g = grads[i] + wd * values[i];
-      if (mu > 0) {
-        v[i] = mu * v[i] + g;
-        g = this.nesterov ? g + mu * v[i] : v[i];
-      }
-      values[i] -= lr * g;
-    }
+    // Plain SGD (the common case of federated clients) in one SIMD pass over the flat vectors.
+    if (this.momentum === 0 && this.weightDecay === 0) sgdUpdateInto(values, grads, lr);
+    else momentumStep(values, grads, this.velocity, { lr, momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay });
     this.steps++;
   }
 
@@ -72,5 +65,23 @@ export class Sgd implements Optimizer {
 
   loadState(state: OptimizerState): void {
     this.steps = restoreState('Sgd', state, 'sgd', { velocity: this.velocity });
+  }
+}
+
+/** The general rule: weight decay, then heavy-ball or Nesterov momentum. */
+function momentumStep(
+  values: Float64Array,
+  grads: Float64Array,
+  v: Float64Array,
+  o: { lr: number; momentum: number; nesterov: boolean; weightDecay: number },
+): void {
+  const { lr, momentum: mu, nesterov, weightDecay: wd } = o;
+  for (let i = 0; i < values.length; i++) {
+    let g = grads[i] + wd * values[i];
+    if (mu > 0) {
+      v[i] = mu * v[i] + g;
+      g = nesterov ? g + mu * v[i] : v[i];
+    }
+    values[i] -= lr * g;
   }
 }

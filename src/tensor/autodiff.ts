@@ -10,6 +10,7 @@
  * respect to chosen inputs without touching the gradients of anything else (e.g. model parameters).
  */
 import { Tensor, shapeOf } from './tensor.js';
+import { releaseBuffer } from './grad-pool.js';
 
 let recording = true;
 
@@ -98,9 +99,15 @@ export function backward(root: Tensor, seed?: Float64Array | Tensor | number, op
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k];
       const node = t.node!;
-      if (t.grad !== null) node.backward(t.grad);
-      // Intermediate gradients are not needed once passed on: release them.
-      if (!t.retainsGrad) t.grad = null;
+      const g = t.grad;
+      if (g === null) continue;
+      node.backward(g);
+      // Intermediate gradients are not needed once passed on: release them for reuse, unless the
+      // rule handed this very buffer on to a parent as its gradient.
+      if (!t.retainsGrad) {
+        t.grad = null;
+        if (!node.parents.some((p) => p.grad === g)) releaseBuffer(g);
+      }
     }
   } finally {
     for (const f of frozen) {

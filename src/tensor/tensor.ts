@@ -8,6 +8,8 @@
  * const w = Tensor.randn(2, 1, new Rng(1), { requiresGrad: true });
  */
 import type { Rng } from './rng.js';
+import { zeroedBuffer } from './grad-pool.js';
+import type { ActivationLease } from './activation-slots.js';
 
 /** How a tensor was computed: the op's name, its inputs, and the rule that sends the output's gradient back. */
 export interface TapeNode {
@@ -35,6 +37,8 @@ export class Tensor {
   node: TapeNode | null = null;
   /** Whether `backward` keeps this intermediate tensor's gradient instead of releasing it (see `retainGrad`). */
   retainsGrad = false;
+  /** Set when `data` is a model's reused activation buffer (see activation-slots.ts); null otherwise. */
+  lease: ActivationLease | null = null;
 
   constructor(rows: number, cols: number, data?: Float64Array, options: TensorOptions = {}) {
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
@@ -87,7 +91,7 @@ export class Tensor {
 
   /** The gradient buffer, allocated (zeroed) on first use. */
   ensureGrad(): Float64Array {
-    if (this.grad === null) this.grad = new Float64Array(this.data.length);
+    if (this.grad === null) this.grad = zeroedBuffer(this.data.length);
     return this.grad;
   }
 

@@ -89,8 +89,11 @@ test(
   async () => {
     assert.ok(wasmKernels !== null, 'build/kernels.wasm is not loaded: run `npm run build:kernels`');
     assert.equal(await startGemmThreads(), true, 'the helper thread should start on a machine with 2 CPUs');
-    // 130·129·257 multiply-adds is past the two-thread threshold; the others exercise edges.
-    for (const [m, n, k] of [...SIZES, [130, 129, 257] as [number, number, number], [513, 9, 300] as [number, number, number]]) {
+    // 130·129·257 multiply-adds is past the two-thread threshold; the others exercise edges, and
+    // the products that fit in L1 with rows a multiple of 4 the unpacked kernel (one KC block of the
+    // inner dimension or two; columns a multiple of 4, or any count when B is transposed).
+    const more: Array<[number, number, number]> = [[130, 129, 257], [513, 9, 300], [64, 64, 64], [8, 12, 300], [64, 4, 64], [4, 64, 8], [16, 13, 40]];
+    for (const [m, n, k] of [...SIZES, ...more]) {
       for (const [transA, transB] of CASES) {
         const a = random(m * k);
         const b = random(k * n);

@@ -14,12 +14,14 @@
  */
 import { gemmPortable } from './gemm-portable.js';
 import { RowWorkers, kernelThreads } from './row-workers.js';
-import { WORKSPACE_BASE, wasmKernels } from './wasm.js';
+import { WORKSPACE_BASE, type WasmKernels, sharedKernels, wasmKernels } from './wasm.js';
 
 /** Below this many multiply-adds the copies into wasm memory cost more than SIMD saves. */
-const WASM_MIN_MACS = 4096;
+export const WASM_MIN_MACS = 4096;
+/** Operands of at most this many values (32 KiB each) stay in L1 cache: they are multiplied in place, unpacked. */
+const UNPACKED_MAX_VALUES = 4096;
 /** From this many multiply-adds a product is split across two threads (waking the helper costs ~10–50 µs). */
-const THREADS_MIN_MACS = 1 << 20;
+export const THREADS_MIN_MACS = 1 << 20;
 
 let workers: RowWorkers | undefined;
 /** Read once: the environment does not change under a running process. */
@@ -47,7 +49,61 @@ export function gemm(
   }
 }
 
-const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+/** Rounds a byte count up to a cache line, the alignment of every region laid out in wasm memory. */
+export const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/** Bytes `gemmInMemory` needs for its scratch (two threads' packing areas and the packed op(B)). */
+export function gemmScratchBytes(kernels: WasmKernels, n: number, k: number): number {
+  return 2 * align(kernels.exports.gemmScratchBytes()) + align(Math.ceil(n / 4) * 4 * k * 8);
+}
+
+/**
+ * The instance a product of m·n·k multiply-adds runs on: the shared one when it is large enough to
+ * split across two threads (and a helper can exist), else the main thread's private one; null when
+ * the kernels are not built.
+ */
+export function kernelsFor(macs: number, threads = threadsAvailable): WasmKernels | null {
+  // While a late helper may still write into the shared workspace (see row-workers.ts), stay out.
+  if (threads >= 2 && macs >= THREADS_MIN_MACS && sharedKernels !== null && (workers?.sharedFree() ?? true)) return sharedKernels;
+  return wasmKernels;
+}
+
+/**
+ * C += op(A)·op(B) on operands already in wasm memory (byte offsets), with `scratch` the start of a
+ * region of `gemmScratchBytes(kernels, n, k)`; splits large products across two threads when the
+ * memory is the shared one.
+ */
+export function gemmInMemory(
+  kernels: WasmKernels,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  offA: number,
+  offB: number,
+  offC: number,
+  scratch: number,
+  threads = threadsAvailable,
+): void {
+  if (m === 0 || n === 0 || k === 0) return;
+  const x = kernels.exports;
+  if (m % 4 === 0 && (transB || n % 4 === 0) && m * k <= UNPACKED_MAX_VALUES && k * n <= UNPACKED_MAX_VALUES && m * n * k < THREADS_MIN_MACS) {
+    x.gemmUnpacked(transA ? 1 : 0, transB ? 1 : 0, m, n, k, offA, offB, offC, scratch);
+    return;
+  }
+  const scratchBytes = align(x.gemmScratchBytes());
+  const offHelper = scratch + scratchBytes;
+  const offBp = offHelper + scratchBytes;
+  x.packB(transB ? 1 : 0, k, n, offB, offBp);
+  if (kernels.shared && threads >= 2 && m >= 8 && m * n * k >= THREADS_MIN_MACS && helpers(kernels).ready()) {
+    // ~8 chunks of rows (a multiple of the micro-kernel's 4) so a late-waking helper is no bottleneck.
+    const chunkRows = Math.max(4, Math.ceil(m / 32) * 4);
+    workers!.gemmRows(transA ? 1 : 0, m, n, k, offA, offBp, offC, chunkRows, scratch, offHelper);
+  } else {
+    x.gemmRows(transA ? 1 : 0, m, n, k, offA, offBp, offC, 0, m, scratch);
+  }
+}
 
 /**
  * The WebAssembly path of `gemm`; false (nothing done) when the kernels are not built or the operands
@@ -65,16 +121,10 @@ export function gemmWasm(
   c: Float64Array,
   options: { threads?: number } = {},
 ): boolean {
-  const kernels = wasmKernels;
+  const kernels = kernelsFor(m * n * k, options.threads);
   if (kernels === null) return false;
-  const x = kernels.exports;
-  const scratchBytes = align(x.gemmScratchBytes());
-  const panelsBytes = align(Math.ceil(n / 4) * 4 * k * 8);
-  // Layout after WORKSPACE_BASE: two scratch areas, packed B, A, B, C.
-  const offScratch = WORKSPACE_BASE;
-  const offHelper = offScratch + scratchBytes;
-  const offBp = offHelper + scratchBytes;
-  const offA = offBp + panelsBytes;
+  // Layout after WORKSPACE_BASE: GEMM scratch, A, B, C.
+  const offA = WORKSPACE_BASE + gemmScratchBytes(kernels, n, k);
   const offB = offA + align(m * k * 8);
   const offC = offB + align(k * n * 8);
   const end = offC + align(m * n * 8);
@@ -84,20 +134,20 @@ export function gemmWasm(
   heap.set(b.length === k * n ? b : b.subarray(0, k * n), offB / 8);
   if (beta === 0) heap.fill(0, offC / 8, offC / 8 + m * n);
   else heap.set(c.length === m * n ? c : c.subarray(0, m * n), offC / 8);
-  x.packB(transB ? 1 : 0, k, n, offB, offBp);
-  const threads = options.threads ?? threadsAvailable;
-  if (threads >= 2 && m >= 8 && m * n * k >= THREADS_MIN_MACS && helpers(kernels).ready()) {
-    // ~8 chunks of rows (a multiple of the micro-kernel's 4) so a late-waking helper is no bottleneck.
-    const chunkRows = Math.max(4, Math.ceil(m / 32) * 4);
-    workers!.gemmRows(transA ? 1 : 0, m, n, k, offA, offBp, offC, chunkRows, offScratch, offHelper);
-  } else {
-    x.gemmRows(transA ? 1 : 0, m, n, k, offA, offBp, offC, 0, m, offScratch);
-  }
+  gemmInMemory(kernels, transA, transB, m, n, k, offA, offB, offC, WORKSPACE_BASE, options.threads);
   c.set(heap.subarray(offC / 8, offC / 8 + m * n));
   return true;
 }
 
-function helpers(kernels: NonNullable<typeof wasmKernels>): RowWorkers {
+/**
+ * The helper-thread pool over the shared kernels, when two threads are allowed and the shared
+ * build exists (started on first ask); null otherwise.
+ */
+export function sharedPool(): RowWorkers | null {
+  return sharedKernels === null || threadsAvailable < 2 ? null : helpers(sharedKernels);
+}
+
+function helpers(kernels: WasmKernels): RowWorkers {
   if (workers === undefined) workers = new RowWorkers(kernels);
   return workers;
 }
@@ -109,8 +159,8 @@ function helpers(kernels: NonNullable<typeof wasmKernels>): RowWorkers {
  * tests that want the two-thread path from the first call.
  */
 export async function startGemmThreads(timeoutMs = 10_000): Promise<boolean> {
-  if (wasmKernels === null || threadsAvailable < 2) return false;
-  const pool = helpers(wasmKernels);
+  if (sharedKernels === null || threadsAvailable < 2) return false;
+  const pool = helpers(sharedKernels);
   const deadline = Date.now() + timeoutMs;
   while (!pool.ready()) {
     if (Date.now() > deadline) return false;

@@ -1,65 +1,68 @@
 /**
- * Splits a large GEMM's rows between the calling thread and ONE helper worker thread that maps the
+ * Splits a product's rows between the calling thread and ONE helper worker thread that maps the
  * same shared WebAssembly memory. Both claim chunks of rows from an atomic counter until none is
- * left, so a helper that is slow to wake (a busy machine) just takes fewer chunks, and the main
- * thread never waits for work nobody has started. Every C element is computed the same way whatever
- * thread computes it (see asm/gemm.ts), so results are bit-identical with and without the helper.
+ * left, so a helper that is slow to wake just takes fewer chunks, and the main thread never waits
+ * for work nobody has started. Every C element is computed the same way whatever thread computes
+ * it (see asm/gemm.ts), so results are bit-identical with and without the helper.
  *
- * The helper blocks in Atomics.wait between jobs (no spinning) and is unref'd, so it never keeps a
- * process alive. Threads are on when the machine has ≥ 2 CPUs, unless `CRUCIBLE_THREADS=1`.
+ * Two kinds of jobs:
+ * - large products (`gemmRows`, ≥ 2^20 multiply-adds): the main thread waits for the chunks the
+ *   helper claimed;
+ * - mid-size layers (`runChunks`, tens of µs): the helper must answer within microseconds, so after
+ *   each job it polls for the next one for a while (`SPIN_MS`) before it blocks in Atomics.wait, and
+ *   the main thread hands out work only while it is polling. If the helper claimed a chunk and does
+ *   not finish it within a deadline (descheduled on a busy machine), the main thread computes those
+ *   rows itself in its private memory (`steal`) and leaves the shared workspace alone until the
+ *   helper is out of that job: its late writes then land where nothing is read.
+ *
+ * The helper is unref'd, so it never keeps a process alive. Threads are on when the machine has
+ * ≥ 2 CPUs, unless `CRUCIBLE_THREADS=1`.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WasmKernels } from './wasm.js';
+import { ARGS, BUSY, CHUNKS, CHUNK_ROWS, CLOSED, DELAY, DONE, FAILED, HELPER, HELPER_CHUNKS } from './row-helper.js';
+import { HELPER_DONE, JobKind, KIND, NEXT, READY, SEQ, SLOTS, SPINNING } from './row-helper.js';
 
-// Slots of the shared control array.
-const SEQ = 0; // job number; the helper wakes when it changes
-const NEXT = 1; // (job number & 0x7fff) << 16 | next unclaimed chunk
-const CLOSED = 0xffff; // a NEXT value no chunk index reaches: nothing to claim
-const DONE = 2; // chunks finished in the current job
-const READY = 3; // 1 once the helper has instantiated the kernels
-const CHUNKS = 4; // chunks in the current job
-const CHUNK_ROWS = 5;
-const ARGS = 6; // transA, m, n, k, a, bp, c, scratch(helper)
-const HELPER_CHUNKS = 15; // chunks the helper has computed, ever (for tests)
-const FAILED = 14; // set if the helper's kernel threw (a bug: out-of-bounds offsets)
-const SLOTS = 16;
+export { JobKind } from './row-helper.js';
 
-// The helper's source: plain JS, run with `eval` so it works the same from src/ (tsx) and dist/.
-const HELPER = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, control } = workerData;
-const ctl = new Int32Array(control);
-const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
-Atomics.store(ctl, ${READY}, 1);
-let seen = 0;
-for (;;) {
-  Atomics.wait(ctl, ${SEQ}, seen);
-  seen = Atomics.load(ctl, ${SEQ});
-  const tag = (seen & 0x7fff) << 16;
-  for (;;) {
-    const claim = Atomics.load(ctl, ${NEXT});
-    if ((claim & 0x7fff0000) !== tag || (claim & 0xffff) >= ctl[${CHUNKS}]) break;
-    if (Atomics.compareExchange(ctl, ${NEXT}, claim, claim + 1) !== claim) continue;
-    // A claimed chunk means the job is unfinished, so its arguments are still in place.
-    const chunk = claim & 0xffff, rows = ctl[${CHUNK_ROWS}], m = ctl[${ARGS + 1}];
-    const i0 = chunk * rows, i1 = Math.min(m, i0 + rows);
-    try {
-      k.gemmRows(ctl[${ARGS}], m, ctl[${ARGS + 2}], ctl[${ARGS + 3}], ctl[${ARGS + 4}], ctl[${ARGS + 5}], ctl[${ARGS + 6}], i0, i1, ctl[${ARGS + 7}]);
-    } catch {
-      Atomics.store(ctl, ${FAILED}, 1);
-    }
-    Atomics.add(ctl, ${HELPER_CHUNKS}, 1);
-    Atomics.add(ctl, ${DONE}, 1);
-    Atomics.notify(ctl, ${DONE});
-  }
+/** At most this many chunks per `runChunks` job (one bit each in HELPER_DONE). */
+export const MAX_CHUNKS = 30;
+/**
+ * Mid-size jobs are offered only while they pay: of every WINDOW chunks handed out (about 40 steps
+ * of a 64-row MLP), the helper must compute at least MIN_SHARE, and be late with at most MAX_LATE
+ * of them; otherwise none are offered for BACKOFF_MS, so that on a machine whose cores are all busy
+ * the helper stops polling (it would take CPU time from the main thread and everyone else) and the
+ * layers run on one thread.
+ */
+const WINDOW = 1024;
+const MIN_SHARE = 0.2;
+const MAX_LATE = 16;
+const BACKOFF_MS = 100;
+
+/** A job of `runChunks`: rows [0, m) of one kernel's output, in chunks of `chunkRows`. */
+export interface ChunkJob {
+  kind: JobKind;
+  /** The kernel's arguments before (i0, i1, scratch); the second is m, the row count. */
+  args: readonly number[];
+  chunkRows: number;
+  /** The main thread's scratch (the helper's is `helperScratch`). */
+  scratch: number;
+  helperScratch: number;
+  /** Expected µs of one chunk, for the deadline after which the main thread steals it. */
+  chunkMicros: number;
 }
-`;
 
 export class RowWorkers {
   private readonly ctl: Int32Array;
   private worker: Worker | null = null;
   private seq = 0;
+  /** A job whose stolen chunk the helper may still be writing: the shared workspace is off-limits. */
+  private tainted = 0;
+  private stolenEver = 0;
+  // The current window of mid-size chunks: handed out, computed by the helper, stolen.
+  private window = { chunks: 0, helper: 0, stolen: 0 };
+  private pausedUntil = 0;
 
   constructor(private readonly kernels: WasmKernels) {
     this.ctl = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
@@ -79,9 +82,72 @@ export class RowWorkers {
     return Atomics.load(this.ctl, READY) === 1;
   }
 
+  /** Whether the shared workspace may be written: no late helper is still inside a stolen chunk. */
+  sharedFree(): boolean {
+    if (this.tainted !== 0) {
+      if (Atomics.load(this.ctl, BUSY) === this.tainted) return false;
+      this.tainted = 0;
+    }
+    return true;
+  }
+
+  /**
+   * Whether a `runChunks` job would find the helper polling (and the shared workspace free). A
+   * blocked helper is woken for the jobs after this one.
+   */
+  hot(): boolean {
+    if (!this.ready() || (this.pausedUntil !== 0 && performance.now() < this.pausedUntil) || !this.sharedFree()) return false;
+    if (Atomics.load(this.ctl, SPINNING) === 1) return true;
+    Atomics.notify(this.ctl, SEQ);
+    return false;
+  }
+
   /** How many chunks of rows the helper thread has computed so far. */
   helperChunks(): number {
     return Atomics.load(this.ctl, HELPER_CHUNKS);
+  }
+
+  /** How many chunks the main thread has taken back from a late helper so far. */
+  stolenChunks(): number {
+    return this.stolenEver;
+  }
+
+  /** Publishes a job of `chunks` chunks; returns its tag for NEXT. */
+  private publish(kind: JobKind, args: readonly number[], chunks: number, chunkRows: number, helperScratch: number): number {
+    const ctl = this.ctl;
+    this.seq = this.seq >= 0x7ffffffe ? 1 : this.seq + 1;
+    const tag = (this.seq & 0x7fff) << 16;
+    // Close claiming before rewriting the job: a helper still looking at the previous job must not
+    // claim a "chunk" of it against the new chunk count and arguments.
+    Atomics.store(ctl, NEXT, CLOSED);
+    ctl[CHUNKS] = chunks;
+    ctl[CHUNK_ROWS] = chunkRows;
+    ctl[KIND] = kind;
+    ctl.set(args, ARGS);
+    ctl[ARGS + args.length] = helperScratch;
+    Atomics.store(ctl, HELPER_DONE, 0);
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, NEXT, tag);
+    Atomics.store(ctl, SEQ, this.seq);
+    Atomics.notify(ctl, SEQ);
+    return tag;
+  }
+
+  /** Claims and computes chunks on this thread until none is left; returns the bits of those it did. */
+  private claimAll(tag: number, chunks: number, compute: (i0: number, i1: number) => void, m: number, chunkRows: number): number {
+    const ctl = this.ctl;
+    let mine = 0;
+    for (;;) {
+      const claim = Atomics.load(ctl, NEXT);
+      if ((claim & 0x7fff0000) !== tag || (claim & 0xffff) >= chunks) break;
+      if (Atomics.compareExchange(ctl, NEXT, claim, claim + 1) !== claim) continue;
+      const chunk = claim & 0xffff;
+      const i0 = chunk * chunkRows;
+      compute(i0, Math.min(m, i0 + chunkRows));
+      mine |= 1 << chunk;
+      Atomics.add(ctl, DONE, 1);
+    }
+    return mine;
   }
 
   /**
@@ -91,31 +157,107 @@ export class RowWorkers {
   gemmRows(transA: number, m: number, n: number, k: number, a: number, bp: number, c: number, chunkRows: number, scratch: number, helperScratch: number): void {
     const ctl = this.ctl;
     const chunks = Math.ceil(m / chunkRows);
-    this.seq = (this.seq + 1) & 0x7fffffff;
-    const tag = (this.seq & 0x7fff) << 16;
-    // Close claiming before rewriting the job: a helper still looking at the previous job must not
-    // claim a "chunk" of it against the new chunk count and arguments.
-    Atomics.store(ctl, NEXT, CLOSED);
-    ctl[CHUNKS] = chunks;
-    ctl[CHUNK_ROWS] = chunkRows;
-    ctl.set([transA, m, n, k, a, bp, c, helperScratch], ARGS);
-    Atomics.store(ctl, DONE, 0);
-    Atomics.store(ctl, NEXT, tag);
-    Atomics.store(ctl, SEQ, this.seq);
-    Atomics.notify(ctl, SEQ);
+    const tag = this.publish(JobKind.gemmRows, [transA, m, n, k, a, bp, c], chunks, chunkRows, helperScratch);
     const gemmRows = this.kernels.exports.gemmRows;
-    for (;;) {
-      const claim = Atomics.load(ctl, NEXT);
-      if ((claim & 0xffff) >= chunks) break;
-      if (Atomics.compareExchange(ctl, NEXT, claim, claim + 1) !== claim) continue;
-      const i0 = (claim & 0xffff) * chunkRows;
-      gemmRows(transA, m, n, k, a, bp, c, i0, Math.min(m, i0 + chunkRows), scratch);
-      Atomics.add(ctl, DONE, 1);
-    }
+    this.claimAll(tag, chunks, (i0, i1) => gemmRows(transA, m, n, k, a, bp, c, i0, i1, scratch), m, chunkRows);
     // Wait only for chunks the helper has claimed and is still computing.
     for (let done = Atomics.load(ctl, DONE); done < chunks; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done, 100);
-    if (Atomics.load(ctl, FAILED) !== 0) throw new Error('gemm: the helper thread\'s WebAssembly kernel failed; set CRUCIBLE_THREADS=1 to run single-threaded');
+    Atomics.store(ctl, NEXT, CLOSED);
+    this.checkFailed();
   }
+
+  /**
+   * Runs `job` on both threads: `beforeJoin` first (the caller's own work, e.g. another product in
+   * private memory, while the helper starts on the chunks), then this thread claims chunks too.
+   * Chunks the helper claimed but has not finished by the deadline are handed to `steal(i0, i1)`,
+   * which must compute those rows elsewhere. Returns the bits of the stolen chunks (their rows in
+   * shared memory are not valid).
+   */
+  runChunks(job: ChunkJob, steal: (i0: number, i1: number) => void, beforeJoin?: () => void): number {
+    const ctl = this.ctl;
+    const m = job.args[1];
+    const chunks = Math.ceil(m / job.chunkRows);
+    if (chunks > MAX_CHUNKS) throw new RangeError(`runChunks: ${chunks} chunks, at most ${MAX_CHUNKS}`);
+    const tag = this.publish(job.kind, job.args, chunks, job.chunkRows, job.helperScratch);
+    beforeJoin?.();
+    const mine = this.claimAll(tag, chunks, this.chunkKernel(job), m, job.chunkRows);
+    const all = chunks === 32 ? -1 : (1 << chunks) - 1;
+    // Generous: stealing costs a recomputation, waiting only polls.
+    const deadline = performance.now() + (3 * job.chunkMicros + 20) / 1000;
+    while (((mine | Atomics.load(ctl, HELPER_DONE)) & all) !== all && performance.now() < deadline) {
+      // Poll: the helper's chunk ends within microseconds unless it was descheduled.
+    }
+    Atomics.store(ctl, NEXT, CLOSED);
+    const missing = all & ~(mine | Atomics.load(ctl, HELPER_DONE));
+    if (missing !== 0) {
+      for (let c = 0; c < chunks; c++) {
+        if ((missing & (1 << c)) === 0) continue;
+        steal(c * job.chunkRows, Math.min(m, (c + 1) * job.chunkRows));
+        this.stolenEver++;
+      }
+      if (Atomics.load(ctl, BUSY) === this.seq) this.tainted = this.seq;
+    }
+    this.checkFailed();
+    this.account(chunks, bitCount(Atomics.load(ctl, HELPER_DONE) & all & ~missing), bitCount(missing));
+    return missing;
+  }
+
+  /** Adds a job to the current window and pauses mid-size jobs if the helper's share was too small. */
+  private account(chunks: number, helper: number, stolen: number): void {
+    const w = this.window;
+    w.chunks += chunks;
+    w.helper += helper;
+    w.stolen += stolen;
+    const late = w.stolen > MAX_LATE;
+    if (!late && w.chunks < WINDOW) return;
+    this.pausedUntil = late || w.helper < MIN_SHARE * w.chunks ? performance.now() + BACKOFF_MS : 0;
+    this.window = { chunks: 0, helper: 0, stolen: 0 };
+  }
+
+  /** Whether mid-size jobs are paused now (for tests and benchmarks). */
+  paused(): boolean {
+    return this.pausedUntil !== 0 && performance.now() < this.pausedUntil;
+  }
+
+  /**
+   * Offers mid-size jobs again now, with a fresh window, and waits up to `timeoutMs` for the helper
+   * to be polling; whether it is (for tests and benchmarks).
+   */
+  async resume(timeoutMs = 1000): Promise<boolean> {
+    this.pausedUntil = 0;
+    this.window = { chunks: 0, helper: 0, stolen: 0 };
+    const deadline = performance.now() + timeoutMs;
+    while (!this.hot()) {
+      if (performance.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return true;
+  }
+
+  /** Makes the helper stall `ms` after claiming each chunk, as if descheduled (tests only). */
+  stallHelperForTests(ms: number): void {
+    Atomics.store(this.ctl, DELAY, ms);
+  }
+
+  /** The job's kernel on this thread for a row range (fixed arity: a spread call into wasm is slow). */
+  private chunkKernel(job: ChunkJob): (i0: number, i1: number) => void {
+    const x = this.kernels.exports;
+    const a = job.args;
+    const s = job.scratch;
+    if (job.kind === JobKind.gemmUnpackedRows) return (i0, i1) => x.gemmUnpackedRows(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], i0, i1, s);
+    if (job.kind === JobKind.denseRows) return (i0, i1) => x.denseRows(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], i0, i1, s);
+    return (i0, i1) => x.gemmRows(a[0], a[1], a[2], a[3], a[4], a[5], a[6], i0, i1, s);
+  }
+
+  private checkFailed(): void {
+    if (Atomics.load(this.ctl, FAILED) !== 0) throw new Error('gemm: the helper thread\'s WebAssembly kernel failed; set CRUCIBLE_THREADS=1 to run single-threaded');
+  }
+}
+
+function bitCount(bits: number): number {
+  let n = 0;
+  for (let b = bits >>> 0; b !== 0; b &= b - 1) n++;
+  return n;
 }
 
 /** Threads the kernels may use: min(2, CPUs), or `CRUCIBLE_THREADS` (1 turns the helper off). */

@@ -8,6 +8,7 @@ import { Tensor, shapeOf } from '../tensor.js';
 import { recordOp } from '../autodiff.js';
 import { BinaryOp, binaryBackwardA, binaryBackwardB, binaryForward, binaryLayout } from '../kernels/binary.js';
 import { tanhInto } from '../kernels/tanh.js';
+import { logistic } from '../kernels/dense.js';
 
 // ---------------------------------------------------------------------------------------------
 // Binary elementwise ops with broadcasting
@@ -115,7 +116,7 @@ export function log(a: Tensor): Tensor {
   });
 }
 
-/** Hyperbolic tangent (Cephes' algorithm, within a few ulp of Math.tanh; see kernels/tanh.ts). */
+/** Hyperbolic tangent (a table and the addition theorem, within ~2 ulp like Math.tanh; see kernels/tanh.ts). */
 export function tanh(a: Tensor): Tensor {
   const out = new Tensor(a.rows, a.cols);
   const y = out.data;
@@ -212,11 +213,4 @@ export function abs(a: Tensor): Tensor {
       else if (v < 0) ga[i] -= g[i];
     }
   });
-}
-
-/** 1/(1 + e^−x) for one value, without overflow for large |x|. */
-function logistic(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
 }

@@ -101,11 +101,27 @@ test('matmul gradients match finite differences for all four transpose variants'
   check('linear', op.linear, [normal(4, 3), normal(3, 2), normal(1, 2)]);
 });
 
+test('dense (x·W + b and its activation as one op) gradients match finite differences for every fused activation', () => {
+  // Its own generator, so the inputs of the checks after it stay what they were.
+  const own = new Rng(77);
+  for (const act of op.denseActivations) {
+    const [x, w, b] = [[4, 3], [3, 2], [1, 2]].map(([r, c]) => Tensor.randn(r, c, own));
+    check(`dense ${act}`, (xi, wi, bi) => op.dense(xi, wi, bi, act), [x, w, b]);
+  }
+});
+
 test('sum and mean gradients match finite differences over all values and each axis', () => {
   for (const axis of [undefined, 0, 1] as const) {
     check(`sum axis ${axis}`, (a) => op.sum(a, axis), [normal(3, 4)]);
     check(`mean axis ${axis}`, (a) => op.mean(a, axis), [normal(3, 4)]);
   }
+});
+
+test('squaredError gradients match finite differences in both arguments, with and without a scale', () => {
+  const own = new Rng(78); // its own generator, so the inputs of the checks after it stay what they were
+  const pair = () => [Tensor.randn(3, 4, own), Tensor.randn(3, 4, own)];
+  check('squaredError', (a, b) => op.squaredError(a, b), pair());
+  check('squaredError scaled', (a, b) => op.squaredError(a, b, 1 / 12), pair());
 });
 
 test('max and min reduction gradients go to the extreme value over all values and each axis', () => {

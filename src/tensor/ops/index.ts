@@ -5,6 +5,7 @@
  */
 export * from './elementwise.js';
 export * from './matmul.js';
+export * from './dense.js';
 export * from './reduce.js';
 export * from './shape.js';
 export * from './extrema.js';

@@ -46,3 +46,34 @@ export function mean(a: Tensor, axis?: 0 | 1): Tensor {
   return mul(sum(a, axis), 1 / count);
 }
 
+
+/**
+ * scale · Σ (a − b)² over all values ([1, 1]) as one op: the squared-error loss without a residual,
+ * a square and a sum on the tape. The same operations in the same order as
+ * `mul(sum(square(sub(a, b))), scale)`, so the same bits.
+ *
+ * @example
+ * squaredError(prediction, target, 1 / prediction.size); // the mean squared error
+ */
+export function squaredError(a: Tensor, b: Tensor, scale = 1): Tensor {
+  if (a.rows !== b.rows || a.cols !== b.cols) {
+    throw new RangeError(`squaredError: shapes ${shapeOf(a)} and ${shapeOf(b)} differ; expected equal shapes`);
+  }
+  const ad = a.data;
+  const bd = b.data;
+  let s = 0;
+  for (let i = 0; i < ad.length; i++) {
+    const d = ad[i] - bd[i];
+    s += d * d;
+  }
+  return recordOp('squaredError', Tensor.scalar(s * scale), [a, b], (g) => {
+    const gs = g[0] * scale;
+    const ga = a.requiresGrad ? a.ensureGrad() : null;
+    const gb = b.requiresGrad ? b.ensureGrad() : null;
+    for (let i = 0; i < ad.length; i++) {
+      const v = 2 * (ad[i] - bd[i]) * gs;
+      if (ga !== null) ga[i] += v;
+      if (gb !== null) gb[i] -= v;
+    }
+  });
+}
