@@ -46,6 +46,8 @@ export interface ConstraintReport {
   sense: '<=' | '>=' | '==';
   active: boolean;
   multiplier: number;
+  /** For a chance constraint: the probability it is held with, under the model's uncertainty. */
+  confidence?: number;
 }
 
 export interface SetpointResult {
@@ -123,6 +125,7 @@ export function optimizeSetpoints(problem: SetpointProblem, surrogate: ProcessSu
 
 interface CompiledConstraint {
   name: string;
+  confidence?: number;
   sense: '<=' | '>=' | '==';
   scale: number;
   /** Built from the named values: the scaled function, ≤ 0 or = 0 when feasible. */
@@ -149,7 +152,17 @@ function compileProblem(problem: SetpointProblem, surrogate: ProcessSurrogate, o
       );
     }
   }
-  const known = new Set<string>([...varIndex.keys(), ...problem.context.keys(), ...surrogate.outputNames]);
+  const sdNames = surrogate.outputNames.map((o) => `sd(${o})`);
+  const known = new Set<string>([...varIndex.keys(), ...problem.context.keys(), ...surrogate.outputNames, ...(surrogate.predictStd ? sdNames : [])]);
+  const usesSd = [problem.objective.expression, ...problem.constraints.flatMap((c) => [c.lhs, c.rhs])].some((e) => [...e.names].some((n) => n.startsWith('sd(')));
+  for (const c of problem.constraints) {
+    if (c.chance !== undefined && !surrogate.outputNames.includes(c.chance.output)) {
+      throw new RangeError(`constraint '${c.name}': a confidence applies to a model output, and '${c.chance.output}' is not one (outputs: ${surrogate.outputNames.join(', ')})`);
+    }
+  }
+  if (usesSd && surrogate.predictStd === undefined) {
+    throw new RangeError('The problem uses sd(…) or a constraint confidence, but the model gives no predictive uncertainty (use an ensemble, or a model with predictStd)');
+  }
   checkNames(problem.objective.expression, known, 'objective');
   for (const c of problem.constraints) {
     checkNames(c.lhs, known, `constraint '${c.name}'`);
@@ -183,6 +196,10 @@ function compileProblem(problem: SetpointProblem, surrogate: ProcessSurrogate, o
     const values = new Map<string, Tensor | number>(problem.context);
     vars.forEach((v, i) => values.set(v.name, matmul(x, varUnits[i])));
     surrogate.outputNames.forEach((name, i) => values.set(name, matmul(prediction, outUnits[i])));
+    if (usesSd) {
+      const std = surrogate.predictStd!(inputRow);
+      sdNames.forEach((name, i) => values.set(name, matmul(std, outUnits[i])));
+    }
     return { values, inputRow, prediction };
   };
 
@@ -198,6 +215,7 @@ function compileProblem(problem: SetpointProblem, surrogate: ProcessSurrogate, o
     const scale = Math.max((Math.abs(l) + Math.abs(r)) / 2, 1e-6);
     return {
       name: c.name,
+      confidence: c.chance?.confidence,
       sense: c.sense,
       scale,
       build: (values) => {
@@ -273,7 +291,10 @@ function compileProblem(problem: SetpointProblem, surrogate: ProcessSurrogate, o
       const reports: ConstraintReport[] = [];
       inequalities.forEach((c, i) => {
         const v = e.inequalities[i];
-        reports.push({ name: c.name, sense: c.sense, value: (c.sense === '>=' ? -v : v) * c.scale, active: v > -1e-5 || info.mu[i] > 1e-8, multiplier: info.mu[i] ?? 0 });
+        reports.push({
+          name: c.name, sense: c.sense, value: (c.sense === '>=' ? -v : v) * c.scale, active: v > -1e-5 || info.mu[i] > 1e-8, multiplier: info.mu[i] ?? 0,
+          ...(c.confidence === undefined ? {} : { confidence: c.confidence }),
+        });
       });
       equalities.forEach((c, j) => {
         reports.push({ name: c.name, sense: c.sense, value: e.equalities[j] * c.scale, active: true, multiplier: info.lambda[j] ?? 0 });
@@ -286,7 +307,10 @@ function compileProblem(problem: SetpointProblem, surrogate: ProcessSurrogate, o
         mahalanobis = Math.sqrt(Math.max(d2, 0));
       }
       let uncertainty: Record<string, number> | undefined;
-      if (info.ensemble !== undefined && info.ensemble.length > 1) {
+      if (surrogate.predictStd !== undefined && info.ensemble === undefined) {
+        const std = noGrad(() => surrogate.predictStd!(new Tensor(1, m, named.inputRow.data.slice()))).data;
+        uncertainty = Object.fromEntries(surrogate.outputNames.map((name, j) => [name, std[j]]));
+      } else if (info.ensemble !== undefined && info.ensemble.length > 1) {
         const preds = noGrad(() => info.ensemble!.map((s) => s.predict(new Tensor(1, m, named.inputRow.data.slice())).data));
         uncertainty = Object.fromEntries(
           surrogate.outputNames.map((name, j) => {
