@@ -1,45 +1,41 @@
 /**
  * A learned model of EAF heats that a charge optimizer can trust outside a plant's usual recipe:
  * the mass balance fixes its structure, the heat records fix its numbers (scrap-composition
- * estimation from charge and tap analyses, as in Sandberg et al., Ironmaking & Steelmaking 2005;
- * Gaustad et al., Resour. Conserv. Recycl. 2007).
+ * estimation from charge and tap analyses, as in Sandberg et al., Ironmaking & Steelmaking 32,
+ * 2005; Gaustad, Li & Kirchain, Resour. Conserv. Recycl. 52, 2007).
  *
- *   m_e  = Σ_j x_j · a_je · exp(θ_e + τ_e·[j obsolete])     element e reporting to steel [t]
- *   W    = Σ_j x_j · y_j · exp(ρ)                           tapped steel [t]
- *   E    = exp(β)·Σ_j x_j·b_j + π_O2·O2 + π_gas·gas + π_t·t_tap + π_0   electric energy [kWh]
+ *   m_e = Σ_j x_j · a_je · g_je                         element e in the steel [t]
+ *         g_je = exp(θ_e) for the oxidisable elements (C, Mn, Si, P, S),
+ *                exp(τ_e) for the tramp elements (Cu, Sn, Ni, Cr, Mo) of obsolete scrap, else 1
+ *   W   = exp(ρ) · Σ_j x_j y_j                          tapped steel [t]
+ *   E   = s · Σ_j x_j b_j + π·(O2, gas, t_tap) + π₀      electric energy [kWh]
  *   tap_e [wt%] = 100 m_e / W,   kWh/t = E / W
  *
- * Shared (federated) across plants: each material's steel-reporting content a_je, yield y_j and
- * net melting energy b_j — properties of the scrap grade. Kept at each plant: a recovery factor per
- * element θ (slag practice, analyser calibration), a scrap-quality factor τ on the tramp elements
- * (Cu, Sn, Ni, Cr, Mo) of obsolete scrap (regional scrap quality), an iron-yield factor ρ, a
- * furnace-efficiency factor β and its practice coefficients π. A plant that never charged turnings
- * thus predicts them from the plants that did, corrected by its own scrap quality, learned from the
- * obsolete grades it does charge.
+ * Shared across plants (federated): each material's steel-reporting contents a_je, yield y_j and
+ * net melting energy b_j — properties of the scrap grade. Kept at each plant: the recovery factor
+ * θ of the oxidisable elements (slag practice), the scrap-quality factor τ of its obsolete scrap
+ * (regional scrap), the iron-yield factor ρ, the furnace's efficiency scale s and its practice
+ * coefficients π. A plant that never charged turnings predicts them from the plants that did,
+ * corrected by its own scrap quality, learned from the obsolete grades it does charge.
  *
- * The network sees the standardized inputs and outputs of the federated scaling (log outputs):
- * inputs are mapped back to tonnes inside, and the outputs are standardized logs of the measured
- * quantities, so relative errors of every output count alike.
+ * Every plant factor is identified across plants: θ through the alloys and carburiser all plants
+ * charge, τ through the obsolete grades several plants charge. (A recovery factor on the tramp
+ * elements too would not be: tramp elements report fully to steel, and a factor per plant would
+ * trade freely against the contents of grades only that plant charges.) What remains are gauges (a
+ * common scale of contents against all plants' factors) that change no prediction.
  *
  * @example
- * const model = eafChargeModel(scaling, { materials, obsolete: ['hms', 'shredded', 'turnings', 'cast_iron'] });
- * const local = keepPlantParametersLocal(model.indicesOf('plant'));
+ * const surrogate = eafCoefficientSurrogate(coefficients, factors);
+ * surrogate.predict(x); // [steel_t, energy_kWh_per_t, tap_Cu_wtpct, …]
  */
-import { HybridModel } from '../hybrid/hybrid-model.js';
-import type { ModelScaling } from '../nn/process-model.js';
-import { add, concat, div, exp, log, matmul, mul, reshape, sliceCols, sub } from '../tensor/ops/index.js';
+import type { ProcessSurrogate } from '../optimize/surrogate.js';
+import { add, concat, div, matmul, mul, sliceCols } from '../tensor/ops/index.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** The tap-chemistry elements the heat records report (Fe is the balance). */
 export const eafModelElements = ['Cu', 'Sn', 'Ni', 'Cr', 'Mo', 'C', 'Mn', 'Si', 'P', 'S'] as const;
-const trampElements = new Set(['Cu', 'Sn', 'Ni', 'Cr', 'Mo']);
-
-export interface EafChargeModelOptions {
-  /** Material ids in input order (inputs are charge_<id>_t, then oxygen_Nm3, burner_gas_Nm3, tap_to_tap_min). */
-  materials: readonly string[];
-  /** Ids of obsolete-scrap grades, whose tramp contents carry the plant's scrap-quality factor. */
-  obsolete: readonly string[];
-}
+/** Elements that report fully to steel and come with obsolete scrap. */
+export const trampElements: ReadonlySet<string> = new Set(['Cu', 'Sn', 'Ni', 'Cr', 'Mo']);
 
 /** Model inputs and outputs for a list of materials (the heat-record columns). */
 export function eafChargeColumns(materials: readonly string[]): { inputs: string[]; outputs: string[] } {
@@ -49,73 +45,73 @@ export function eafChargeColumns(materials: readonly string[]): { inputs: string
   };
 }
 
-/**
- * The hybrid model over standardized inputs and standardized log outputs of `scaling` (which must
- * be the federated scaling of charge inputs and log outputs). Initial values follow the scaling's
- * means: every material starts as the fleet's average composition, yield and energy.
- */
-export function eafChargeModel(scaling: ModelScaling, options: EafChargeModelOptions): HybridModel {
-  const J = options.materials.length;
-  const E = eafModelElements.length;
-  const inputs = J + 3;
-  if (scaling.featureMean.length !== inputs || scaling.targetMean.length !== E + 2) {
-    throw new RangeError(`eafChargeModel: scaling has ${scaling.featureMean.length} inputs and ${scaling.targetMean.length} outputs, expected ${inputs} and ${E + 2}`);
-  }
-  const unknown = options.obsolete.filter((id) => !options.materials.includes(id));
-  if (unknown.length > 0) throw new RangeError(`eafChargeModel: obsolete grade(s) ${unknown.join(', ')} are not among the materials (${options.materials.join(', ')})`);
-  const tm = scaling.targetMean;
-  // Fleet averages: steel, kWh/t and wt% as geometric means; the average charge per heat.
-  const charge = Array.from({ length: J }, (_, j) => scaling.featureMean[j]).reduce((a, b) => a + b, 0);
-  const yield0 = Math.min(0.99, Math.exp(tm[0]) / charge);
-  const energy0 = Math.exp(tm[1]);
-  const composition0 = Array.from({ length: J * E }, (_, k) => (Math.exp(tm[2 + (k % E)]) / 100) * yield0);
-  const row = (v: ArrayLike<number>): Tensor => new Tensor(1, v.length, Float64Array.from(v));
-  const inMean = row(scaling.featureMean);
-  const inStd = row(scaling.featureStd);
-  const outMean = row(scaling.targetMean);
-  const outStd = row(scaling.targetStd);
-  const obsoleteColumn = new Tensor(J, 1, Float64Array.from(options.materials, (id) => (options.obsolete.includes(id) ? 1 : 0)));
-  const onesColumn = Tensor.full(J, 1, 1);
-  const trampMask = row(eafModelElements.map((e) => (trampElements.has(e) ? 1 : 0)));
-  return new HybridModel({
-    inputSize: inputs,
-    outputSize: E + 2,
-    parameters: [
-      { name: 'content', initial: composition0, transform: { kind: 'log' }, unit: 't/t', description: 'steel-reporting content a_je of each material (row-major materials × elements)' },
-      { name: 'yield', initial: new Array<number>(J).fill(yield0), transform: { kind: 'log' }, unit: 't/t', description: 'steel per tonne of each material' },
-      { name: 'meltEnergy', initial: new Array<number>(J).fill(energy0 * yield0), transform: { kind: 'scaled', scale: 100 }, unit: 'kWh/t', description: 'net electric energy per tonne of each material' },
-      { name: 'recovery', initial: new Array<number>(E).fill(0), scope: 'plant', description: 'log recovery factor θ_e of this plant' },
-      { name: 'scrapQuality', initial: new Array<number>(E).fill(0), scope: 'plant', description: 'log tramp factor τ_e of this plant’s obsolete scrap' },
-      { name: 'yieldFactor', initial: 0, scope: 'plant', description: 'log iron-yield factor ρ of this plant' },
-      { name: 'efficiency', initial: 0, scope: 'plant', description: 'log furnace-efficiency factor β of this plant' },
-      { name: 'practice', initial: [0, 0, 0, 0], transform: { kind: 'scaled', scale: 100 }, scope: 'plant', unit: 'kWh per Nm³, Nm³, min, heat', description: 'energy per Nm³ O2, per Nm³ gas, per min tap-to-tap, per heat' },
-    ],
-    equations: (p, z) => {
-      const x = add(mul(z, inStd), inMean);
-      const tonnes = sliceCols(x, 0, J);
-      const practice = sliceCols(x, J, J + 3);
-      const logFactor = add(matmul(onesColumn, p.recovery), matmul(obsoleteColumn, mul(p.scrapQuality, trampMask)));
-      const masses = matmul(tonnes, mul(reshape(p.content, J, E), exp(logFactor)));
-      const steel = mul(matmul(tonnes, p.yield, { transB: true }), exp(p.yieldFactor));
-      const pr = p.practice;
-      const energy = add(
-        add(mul(matmul(tonnes, p.meltEnergy, { transB: true }), exp(p.efficiency)), matmul(practice, sliceCols(pr, 0, 3), { transB: true })),
-        sliceCols(pr, 3, 4),
-      );
-      const logSteel = log(steel);
-      const logs = concat([logSteel, sub(log(energy), logSteel), sub(log(mul(masses, 100)), logSteel)], 1);
-      return div(sub(logs, outMean), outStd);
-    },
-  });
+/** The shared (federated) coefficients: one set per material. */
+export interface EafCoefficients {
+  materials: readonly string[];
+  /** Obsolete-scrap grades among the materials. */
+  obsolete: readonly string[];
+  /** a_je [t/t], row-major materials × `eafModelElements`. */
+  content: Float64Array;
+  /** y_j [t/t]. */
+  yield: Float64Array;
+  /** b_j [kWh/t]. */
+  meltEnergy: Float64Array;
+  /** Materials some plant charged: the others' coefficients are unknown (0). */
+  known: readonly string[];
 }
 
-/** Log of the measured outputs (what the model is trained on); a non-positive value is an error naming row and column. */
-export function logOutputs(y: Tensor, outputs: readonly string[], where: string): Tensor {
-  const out = new Tensor(y.rows, y.cols);
-  for (let i = 0; i < y.data.length; i++) {
-    const v = y.data[i];
-    if (!(v > 0)) throw new RangeError(`${where}: row ${Math.floor(i / y.cols) + 1}, ${outputs[i % y.cols]} = ${v}; the EAF model needs positive outputs`);
-    out.data[i] = Math.log(v);
-  }
-  return out;
+/** One plant's local factors. */
+export interface EafPlantFactors {
+  /** θ_e (log), used for the oxidisable elements. */
+  recovery: Float64Array;
+  /** τ_e (log), used for the tramp elements of obsolete scrap. */
+  scrapQuality: Float64Array;
+  /** ρ (log). */
+  yieldFactor: number;
+  /** s, π (per Nm³ O2, per Nm³ gas, per min tap-to-tap) and π₀ (per heat). */
+  energy: { scale: number; practice: Float64Array; perHeatKWh: number };
+}
+
+/** Identity factors (a plant before its first fit). */
+export function neutralFactors(): EafPlantFactors {
+  const E = eafModelElements.length;
+  return { recovery: new Float64Array(E), scrapQuality: new Float64Array(E), yieldFactor: 0, energy: { scale: 1, practice: new Float64Array(3), perHeatKWh: 0 } };
+}
+
+/** g_je: the factor of material j and element e at this plant, row-major materials × elements. */
+export function plantContentFactors(c: EafCoefficients, f: EafPlantFactors): Float64Array {
+  const E = eafModelElements.length;
+  const g = new Float64Array(c.materials.length * E);
+  c.materials.forEach((id, j) => {
+    const obsolete = c.obsolete.includes(id);
+    eafModelElements.forEach((e, k) => {
+      g[j * E + k] = trampElements.has(e) ? (obsolete ? Math.exp(f.scrapQuality[k]) : 1) : Math.exp(f.recovery[k]);
+    });
+  });
+  return g;
+}
+
+/**
+ * The model of one plant as a surrogate over the heat-record columns: inputs in tonnes, Nm³ and
+ * minutes; outputs steel_t, energy_kWh_per_t and tap_e_wtpct (differentiable in the inputs).
+ */
+export function eafCoefficientSurrogate(c: EafCoefficients, f: EafPlantFactors): ProcessSurrogate {
+  const J = c.materials.length;
+  const E = eafModelElements.length;
+  const { inputs, outputs } = eafChargeColumns(c.materials);
+  const g = plantContentFactors(c, f);
+  const masses = new Tensor(J, E, Float64Array.from(c.content, (a, i) => a * g[i]));
+  const steelPerT = new Tensor(J, 1, Float64Array.from(c.yield, (y) => y * Math.exp(f.yieldFactor)));
+  const energyPerT = new Tensor(J, 1, Float64Array.from(c.meltEnergy, (b) => b * f.energy.scale));
+  const practice = new Tensor(3, 1, f.energy.practice.slice());
+  return {
+    inputNames: inputs,
+    outputNames: outputs,
+    predict: (x) => {
+      const tonnes = sliceCols(x, 0, J);
+      const steel = matmul(tonnes, steelPerT);
+      const energy = add(add(matmul(tonnes, energyPerT), matmul(sliceCols(x, J, J + 3), practice)), f.energy.perHeatKWh);
+      return concat([steel, div(energy, steel), mul(div(matmul(tonnes, masses), steel), 100)], 1);
+    },
+  };
 }
