@@ -110,15 +110,52 @@ export interface ChargeRecommendation {
 
 /**
  * The least-cost charge (or least-CO2 with `minimize: 'co2'`) under the spec on `surrogate`.
- * Throws `INFEASIBLE` naming the binding constraint.
+ * Chance constraints make the problem nonconvex (the model's spread varies with the mix), so the
+ * sequential LP runs from the box centre and from the optimum without back-off (or `initialT`),
+ * and the better predicted charge is kept. Throws `INFEASIBLE` naming the binding constraint.
  */
 export async function optimizeCharge(
   p: ChargeProblem,
   surrogate: ProcessSurrogate,
   options: SequentialLpOptions & { minimize?: 'cost' | 'co2'; maxCo2T?: number; initialT?: Record<string, number> } = {},
 ): Promise<ChargeRecommendation> {
-  const problem = parseSetpointProblem(chargeSetpointProblem(p, options), 'charge problem');
-  const result = await optimizeSequentialLp(problem, surrogate, options);
+  const solve = async (q: ChargeProblem, initialT?: Record<string, number>): Promise<ChargeRecommendation> => {
+    const problem = parseSetpointProblem(chargeSetpointProblem(q, { ...options, initialT }), 'charge problem');
+    return recommendation(q, await optimizeSequentialLp(problem, surrogate, options));
+  };
+  const chance = p.steel.confidence !== undefined || Object.values(p.chemistry).some((b) => b.confidence !== undefined);
+  if (!chance) return solve(p, options.initialT);
+  const starts: (Record<string, number> | undefined)[] = [options.initialT];
+  try {
+    starts.push((await solve(withoutConfidence(p))).chargeT);
+  } catch (e) {
+    // Without back-off infeasible means infeasible with it too: the chance solve below says which constraint.
+    if (!isCrucibleError(e, 'INFEASIBLE')) throw e;
+  }
+  let best: ChargeRecommendation | undefined;
+  let lastError: unknown;
+  for (const start of starts) {
+    try {
+      const r = await solve(p, start);
+      if (best === undefined || r.result.objective < best.result.objective) best = r;
+    } catch (e) {
+      if (!isCrucibleError(e, 'INFEASIBLE')) throw e;
+      lastError = e;
+    }
+  }
+  if (best === undefined) throw lastError;
+  return best;
+}
+
+function withoutConfidence(p: ChargeProblem): ChargeProblem {
+  const strip = <T extends { confidence?: number }>(b: T): T => {
+    const { confidence: _, ...rest } = b;
+    return rest as T;
+  };
+  return { ...p, steel: strip(p.steel), chemistry: Object.fromEntries(Object.entries(p.chemistry).map(([k, b]) => [k, strip(b)])) };
+}
+
+function recommendation(p: ChargeProblem, result: SetpointResult): ChargeRecommendation {
   const { cost, co2 } = chargeExpressions(p);
   const values = new Map<string, number>([...Object.entries(result.inputs), ...Object.entries(result.predicted)]);
   const chargeT: Record<string, number> = {};

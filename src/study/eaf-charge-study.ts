@@ -60,7 +60,7 @@ export interface EafStudyOptions {
   confidence?: number;
   /** Bootstrap members of the model. Default 16. */
   members?: number;
-  /** Alternating least-squares rounds. Default 100. */
+  /** Alternating least-squares rounds. Default 60. */
   rounds?: number;
   /** Use the reference spec sheet as a prior on Cu, Sn, Ni, Mo contents. Default true. */
   prior?: boolean;
@@ -111,7 +111,7 @@ export async function fitEafStudyModels(options: EafStudyOptions = {}) {
   const methods = new Set(options.methods ?? ['federated', 'local']);
   const { scenario, plants, materials } = eafFleetSplits(options.plants ?? eafPaperPreset(), seed);
   const fitOptions = {
-    materials, obsolete: obsoleteScrapGrades, seed, members: options.members ?? 16, rounds: options.rounds ?? 100,
+    materials, obsolete: obsoleteScrapGrades, seed, members: options.members ?? 16, rounds: options.rounds ?? 60,
     ...(options.prior === false ? {} : { prior: referenceContentPrior(materials) }),
   };
   const models: Partial<Record<EafStudyMethod, Record<string, { surrogate: ProcessSurrogate; known: readonly string[] }>>> = {};
