@@ -141,5 +141,8 @@ Exit codes: 0 recommendation found; 2 infeasible (the message names the binding 
     });
   command.addCommand(chargeCommand());
   command.addCommand(eafStudyCommand());
+  // Subcommand options are their own (optimize has a --model too), and their usage errors throw like the parent's.
+  command.enablePositionalOptions();
+  for (const sub of command.commands) sub.exitOverride();
   return command;
 }
