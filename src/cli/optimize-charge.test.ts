@@ -7,7 +7,7 @@ import { eafPaperPreset } from '../process/presets/eaf.js';
 import { nominalPractice, simulateHeat } from '../process/eaf/heat.js';
 import { Tensor } from '../tensor/tensor.js';
 import { eafFleetSplits, obsoleteScrapGrades } from '../study/eaf-charge.js';
-import { federatedEafFit } from '../study/eaf-charge-fit.js';
+import { federatedEafFit } from '../study/eaf-charge-federation.js';
 import { decodeEafChargeModel, encodeEafChargeModel } from '../study/eaf-charge-model-file.js';
 import { referenceContentPrior } from '../study/eaf-charge-study.js';
 import { optimizeCommand } from './optimize.js';

@@ -6,7 +6,8 @@ import { optimalCharge } from '../process/eaf/optimalCharge.js';
 import { Rng } from '../tensor/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { eafFleetSplits, obsoleteScrapGrades } from './eaf-charge.js';
-import { federatedEafFit, solveNonNegative } from './eaf-charge-fit.js';
+import { solveNonNegative } from './eaf-charge-fit.js';
+import { federatedEafFit } from './eaf-charge-federation.js';
 import { eafChargeColumns } from './eaf-charge-model.js';
 import { studySpec } from './eaf-charge-study.js';
 

@@ -17,29 +17,27 @@
  * members (each plant resampling its own heats) give the model's uncertainty; one plant gives the
  * local-only fit of the same model.
  *
+ * This file holds the arithmetic (pure); `eaf-charge-federation.ts` runs it over a grid.
+ *
  * @example
- * const fit = await federatedEafFit(plants, { materials, obsolete, rounds: 40 });
- * eafCoefficientSurrogate(fit.coefficients, fit.factors['plant-a']);
+ * const f = fitPlantFactors(coefficients, heats);           // at the plant
+ * const { gram, rhs } = plantNormalEquations(coefficients, f, heats);
+ * const next = solveSharedCoefficients(template, Σgram, Σrhs); // at the coordinator, from sums only
  */
-import { InMemoryGrid } from '../federation/in-memory-grid.js';
-import { createPlant, type PlantHandler } from '../federation/plant.js';
-import { plainSummation, type Summation } from '../federation/summation.js';
-import { ensembleSurrogate } from '../optimize/ensemble.js';
-import type { ProcessSurrogate } from '../optimize/surrogate.js';
-import { Rng } from '../tensor/rng.js';
 import { luFactor, luSolve } from '../tensor/lu.js';
-import type { PlantSplit } from './compare.js';
-import { eafCoefficientSurrogate, eafModelElements, neutralFactors, plantContentFactors, trampElements, type EafCoefficients, type EafPlantFactors } from './eaf-charge-model.js';
+import { eafModelElements, neutralFactors, plantContentFactors, trampElements, type EafCoefficients, type EafPlantFactors } from './eaf-charge-model.js';
 
 /** One plant's heats: x = [charge_j…, O2, gas, t_tap] and y = [steel_t, kWh/t, tap wt%…] rows. */
-interface Heats {
+export interface Heats {
   x: Float64Array;
   y: Float64Array;
   n: number;
 }
 
 const E = eafModelElements.length;
-const blocks = E + 2; // one normal-equation block per element, then steel, then energy
+/** One normal-equation block per element, then steel, then energy. */
+export const eafNormalBlocks = E + 2;
+const blocks = eafNormalBlocks;
 
 /** Measured steel [t], energy [kWh] and element masses [t] of heat i. */
 function measured(h: Heats, i: number, cols: number): { steel: number; energy: number; mass: (k: number) => number } {
@@ -281,118 +279,13 @@ function solveRidge(gram: ArrayLike<number>, rhs: ArrayLike<number>, p: number, 
   return out;
 }
 
-export interface EafFitOptions {
-  materials: readonly string[];
-  obsolete: readonly string[];
-  /** Alternating rounds. Default 60. */
-  rounds?: number;
-  /** Anderson acceleration depth (0: plain alternation, which needs ~10× the rounds). Default 5. */
-  acceleration?: number;
-  /** Bootstrap members (1: the data as is). Default 1. */
-  members?: number;
-  seed?: number;
-  /** Default plain. */
-  summation?: Summation;
-  /** Prior knowledge of contents (e.g. a grade spec sheet); default none (data only). */
-  prior?: EafContentPrior;
-}
-
-export interface EafFit {
-  /** One entry per member. */
-  members: { coefficients: EafCoefficients; factors: Record<string, EafPlantFactors> }[];
-  /** Each plant's surrogate: the members' mean, with their spread as `predictStd` when members > 1. */
-  surrogates: Record<string, ProcessSurrogate>;
-  /** Materials some plant in the fit charged. */
-  known: readonly string[];
-}
-
-const normalKind = 'eaf.normal-equations';
-
-/** Fits the charge model over `plants` (one plant: local-only) and returns each plant's surrogate. */
-export async function federatedEafFit(plants: readonly PlantSplit[], options: EafFitOptions): Promise<EafFit> {
-  if (plants.length === 0) throw new RangeError('federatedEafFit: no plants');
-  const J = options.materials.length;
-  for (const p of plants) {
-    if (p.train.x.cols !== J + 3 || p.train.y.cols !== 2 + E) {
-      throw new RangeError(`federatedEafFit: plant '${p.plantId}' has ${p.train.x.cols} inputs and ${p.train.y.cols} outputs, expected ${J + 3} and ${2 + E}`);
-    }
-  }
-  const members = options.members ?? 1;
-  const rounds = options.rounds ?? 60;
-  const seed = options.seed ?? 0;
-  const summation = options.summation ?? plainSummation;
-  const template = { materials: options.materials, obsolete: options.obsolete };
-  const out: EafFit['members'] = [];
-  for (let member = 0; member < members; member++) {
-    // Each plant's heats for this member: as is, or its own bootstrap resample.
-    const heats: Heats[] = plants.map((p, i) => {
-      const n = p.train.x.rows;
-      if (members === 1) return { x: p.train.x.data, y: p.train.y.data, n };
-      const rng = new Rng(seed * 7919 + member * 104729 + i);
-      const idx = Int32Array.from({ length: n }, () => rng.int(n));
-      const x = new Float64Array(n * (J + 3));
-      const y = new Float64Array(n * (2 + E));
-      idx.forEach((r, k) => {
-        x.set(p.train.x.data.subarray(r * (J + 3), (r + 1) * (J + 3)), k * (J + 3));
-        y.set(p.train.y.data.subarray(r * (2 + E), (r + 1) * (2 + E)), k * (2 + E));
-      });
-      return { x, y, n };
-    });
-    const factors: EafPlantFactors[] = plants.map(() => neutralFactors());
-    const handler = (i: number): PlantHandler => async (task) => {
-      const c = task.arrays.content === undefined ? undefined : coefficientsFrom(template, task.arrays);
-      // Round 1 has no shared coefficients yet: the plant sends its statistics with neutral factors.
-      if (c !== undefined) factors[i] = fitPlantFactors(c, heats[i], factors[i]);
-      const ne = plantNormalEquations(c ?? { ...template, content: new Float64Array(J * E), yield: new Float64Array(J), meltEnergy: new Float64Array(J), known: [] }, factors[i], heats[i]);
-      return { ok: true, kind: task.kind, runId: task.runId, round: task.round, plantId: plants[i].plantId, numExamples: heats[i].n, metrics: {}, arrays: { gram: ne.gram, rhs: ne.rhs, sse: ne.sse } };
-    };
-    const grid = new InMemoryGrid(plants.map((p, i) => createPlant({ plantId: p.plantId, data: p.train, validation: p.test, model: noModel, handlers: { [normalKind]: handler(i) } })));
-    let coefficients: EafCoefficients | undefined;
-    const accelerator = andersonAccelerator(options.acceleration ?? 5);
-    try {
-      for (let round = 1; round <= rounds; round++) {
-        const arrays = coefficients === undefined ? {} : { content: coefficients.content, yield: coefficients.yield, meltEnergy: coefficients.meltEnergy };
-        const sum = await summation.sum(grid, plants.map((p) => p.plantId), { kind: normalKind, runId: `eaf-fit-${member}`, round, config: {}, arrays }, { timeoutMs: 600_000 });
-        if (sum.contributors.length !== plants.length) throw new RangeError(`federatedEafFit: ${sum.contributors.length} of ${plants.length} plants answered round ${round}`);
-        // The prior needs the noise level, known once there are coefficients to have residuals from.
-        const prior = options.prior !== undefined && coefficients !== undefined ? { ...options.prior, sse: sum.sums.sse, count: sum.count } : undefined;
-        const solved = solveSharedCoefficients(template, sum.sums.gram, sum.sums.rhs, prior);
-        coefficients = coefficients === undefined ? solved : accelerator.next(coefficients, solved);
-      }
-    } finally {
-      await grid.close();
-    }
-    const c = coefficients!;
-    out.push({ coefficients: c, factors: Object.fromEntries(plants.map((p, i) => [p.plantId, fitPlantFactors(c, heats[i], factors[i])])) });
-  }
-  const surrogates = Object.fromEntries(
-    plants.map((p) => {
-      const list = out.map((m) => eafCoefficientSurrogate(m.coefficients, m.factors[p.plantId]));
-      return [p.plantId, list.length > 1 ? ensembleSurrogate(list) : list[0]];
-    }),
-  );
-  return { members: out, surrogates, known: out[0].coefficients.known };
-}
-
-function coefficientsFrom(template: Pick<EafCoefficients, 'materials' | 'obsolete'>, a: Readonly<Record<string, Float64Array | undefined>>): EafCoefficients {
-  const J = template.materials.length;
-  const content = a.content!;
-  const known = template.materials.filter((_, j) => a.yield![j] > 1e-9);
-  if (content.length !== J * E) throw new RangeError(`${normalKind} task: content has ${content.length} values, expected ${J * E}`);
-  return { ...template, content, yield: a.yield!, meltEnergy: a.meltEnergy!, known };
-}
-
-function noModel(): never {
-  throw new RangeError('federatedEafFit: the plants answer normal-equation tasks only');
-}
-
 /**
  * Anderson acceleration (Walker & Ni, SIAM J. Numer. Anal. 49, 2011) of the alternating fixed-point
  * map x ↦ g(x) on the shared coefficients, with a history of `depth` steps: the next iterate is the
  * combination of recent g(x) whose residuals g(x) − x cancel best in least squares. Masses stay
  * non-negative; unknown materials stay 0.
  */
-function andersonAccelerator(depth: number) {
+export function andersonAccelerator(depth: number) {
   const xs: Float64Array[] = [];
   const gs: Float64Array[] = [];
   const pack = (c: EafCoefficients): Float64Array => Float64Array.from([...c.content, ...c.yield, ...c.meltEnergy]);

@@ -20,7 +20,8 @@ import { eafPaperPreset } from '../process/presets/eaf.js';
 import { chargeParetoFront, optimizeCharge, type ChargeRecommendation } from '../optimize/charge.js';
 import type { ProcessSurrogate } from '../optimize/surrogate.js';
 import { eafChargeProblem, eafFleetSplits, obsoleteScrapGrades } from './eaf-charge.js';
-import { federatedEafFit, type EafContentPrior, type EafFit } from './eaf-charge-fit.js';
+import type { EafContentPrior } from './eaf-charge-fit.js';
+import { federatedEafFit, type EafFit } from './eaf-charge-federation.js';
 import { eafModelElements } from './eaf-charge-model.js';
 
 /** The rebar-like spec of the study (mass fractions); the tap weight is 90 % of each shop's usual charge. */

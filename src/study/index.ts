@@ -13,7 +13,8 @@ export { trainPersonalizedFederation, physicalSurrogate, type PersonalizedFedera
 export { sameProcessFleet, validationFleet, fleetSplits, williamsOttoStudyColumns } from './williams-otto-fleet.js';
 export { optimizationStudy, optimizationStudySeeds, summarizeStudy, residualStd, studyMethods, type OptimizationStudyOptions, type StudyMethod, type StudyRow, type StudySummary } from './optimization-study.js';
 export { eafChargeColumns, eafCoefficientSurrogate, eafModelElements, neutralFactors, plantContentFactors, type EafCoefficients, type EafPlantFactors } from './eaf-charge-model.js';
-export { federatedEafFit, fitPlantFactors, plantNormalEquations, solveSharedCoefficients, solveNonNegative, type EafContentPrior, type EafFit, type EafFitOptions } from './eaf-charge-fit.js';
+export { fitPlantFactors, plantNormalEquations, solveSharedCoefficients, solveNonNegative, type EafContentPrior } from './eaf-charge-fit.js';
+export { eafFitHandler, eafNormalEquationsKind, federatedEafFit, fitEafOnGrid, type EafFit, type EafFitOptions, type EafGridFitOptions, type EafModelTemplate } from './eaf-charge-federation.js';
 export { eafChargeProblem, eafFleetSplits, eafTrueSurrogate, obsoleteScrapGrades, type EafChargeProblemOptions } from './eaf-charge.js';
 export { encodeEafChargeModel, decodeEafChargeModel, type EafChargeModelFile } from './eaf-charge-model-file.js';
 export { eafChargeStudy, eafParetoComparison, eafValidationFleet, fitEafStudyModels, referenceContentPrior, scoreCharge, scoreOnTruth, studySpec, type EafStudyMethod, type EafStudyOptions, type EafStudyRow, type ParetoComparison } from './eaf-charge-study.js';
