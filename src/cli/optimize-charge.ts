@@ -146,7 +146,7 @@ export function eafStudyCommand(): Command {
     .option('--confidence <p>', 'probability every chemistry limit is held (0: none)', confidence, 0.975)
     .option('--no-prior', 'fit on the heat records alone (no spec-sheet prior on Cu, Sn, Ni, Mo)')
     .option('--models <dir>', 'write each plant’s federated charge model (first seed) to DIR/<plant>.charge-model.json')
-    .option('--svg <file>', 'write plant-a’s cost–CO2 Pareto front (first seed) as SVG')
+    .option('--svg <file>', 'write every plant’s cost–CO2 Pareto front (first seed) as SVG, model on the truth vs exact')
     .option('--json', 'print the rows as JSON')
     .action(async (flags: EafStudyFlags) => {
       const plants = flags.fleet === 'validation' ? eafValidationFleet() : eafPaperPreset();
@@ -161,12 +161,21 @@ export function eafStudyCommand(): Command {
           if (flags.models !== undefined) await writeFileAtomic(join(flags.models, `${p.plantId}.charge-model.json`), [encodeEafChargeModel(p.plantId, fits.federated!.members.map((m) => ({ coefficients: m.coefficients, factors: m.factors[p.plantId] }))), '\n']);
         }
         if (flags.svg !== undefined) {
-          const p = scenario.plants[0];
-          const spec = { ...studySpec, steelT: Math.round(0.9 * p.config.chargeT) };
           const fed = fits.federated!;
-          const front = await eafParetoComparison(p.config.plant, spec, { surrogate: fed.surrogates[p.plantId], known: fed.known }, { confidence: common.confidence });
-          await writeFileAtomic(flags.svg, [paretoSvg(front), '\n']);
-          if (!flags.json) process.stderr.write(`Pareto front of ${p.plantId}: ${flags.svg}\n`);
+          const fronts = [];
+          for (const p of scenario.plants) {
+            const spec = { ...studySpec, steelT: Math.round(0.9 * p.config.chargeT) };
+            fronts.push(await eafParetoComparison(p.config.plant, spec, { surrogate: fed.surrogates[p.plantId], known: fed.known }, { confidence: common.confidence }));
+          }
+          await writeFileAtomic(flags.svg, [paretoSvg(fronts), '\n']);
+          if (!flags.json) {
+            for (const f of fronts) {
+              const pts = (xs: { co2: number; cost: number }[]) => xs.sort((a, b) => a.co2 - b.co2).map((q) => `${q.co2.toFixed(3)} t/t ${q.cost.toFixed(1)} $/t`).join(', ');
+              process.stderr.write(`${f.plantId} Pareto, model on the truth: ${pts(f.model.map((q) => ({ co2: q.trueCo2TPerT, cost: q.trueCostUsdPerT })))}\n`);
+              process.stderr.write(`${f.plantId} Pareto, exact: ${pts(f.exact.map((q) => ({ co2: q.co2TPerT, cost: q.costUsdPerT })))}\n`);
+            }
+            process.stderr.write(`Pareto fronts: ${flags.svg}\n`);
+          }
         }
       }
       process.stdout.write(flags.json ? `${JSON.stringify(rows, null, 2)}\n` : `${describeEafStudy(rows)}\n`);

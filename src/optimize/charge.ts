@@ -18,6 +18,7 @@
  */
 import { isCrucibleError } from '../errors.js';
 import { noGrad } from '../tensor/autodiff.js';
+import { Rng } from '../tensor/rng.js';
 import { evaluateExpression, parseExpression } from './expression.js';
 import { parseSetpointProblem, type SetpointProblemInput } from './problem.js';
 import { optimizeSequentialLp, type SequentialLpOptions } from './sequential-lp.js';
@@ -111,13 +112,14 @@ export interface ChargeRecommendation {
 /**
  * The least-cost charge (or least-CO2 with `minimize: 'co2'`) under the spec on `surrogate`.
  * Chance constraints make the problem nonconvex (the model's spread varies with the mix), so the
- * sequential LP runs from the box centre and from the optimum without back-off (or `initialT`),
- * and the better predicted charge is kept. Throws `INFEASIBLE` naming the binding constraint.
+ * sequential LP runs from the box centre (or `initialT`), from the optimum without back-off, and
+ * from `randomStarts` seeded random charges, and the charge with the best predicted objective is
+ * kept. Throws `INFEASIBLE` naming the binding constraint.
  */
 export async function optimizeCharge(
   p: ChargeProblem,
   surrogate: ProcessSurrogate,
-  options: SequentialLpOptions & { minimize?: 'cost' | 'co2'; maxCo2T?: number; initialT?: Record<string, number> } = {},
+  options: SequentialLpOptions & { minimize?: 'cost' | 'co2'; maxCo2T?: number; initialT?: Record<string, number>; randomStarts?: number; seed?: number } = {},
 ): Promise<ChargeRecommendation> {
   const solve = async (q: ChargeProblem, initialT?: Record<string, number>): Promise<ChargeRecommendation> => {
     const problem = parseSetpointProblem(chargeSetpointProblem(q, { ...options, initialT }), 'charge problem');
@@ -131,6 +133,10 @@ export async function optimizeCharge(
   } catch (e) {
     // Without back-off infeasible means infeasible with it too: the chance solve below says which constraint.
     if (!isCrucibleError(e, 'INFEASIBLE')) throw e;
+  }
+  const rng = new Rng(options.seed ?? 0);
+  for (let k = 0; k < (options.randomStarts ?? 2); k++) {
+    starts.push(Object.fromEntries(Object.entries(p.materials).map(([id, m]) => [id, rng.uniform(0, m.availabilityT)])));
   }
   let best: ChargeRecommendation | undefined;
   let lastError: unknown;
@@ -174,20 +180,27 @@ export interface ParetoPoint {
  * least-CO2 and the least-cost charges bound the front; between them, `points` caps evenly spaced
  * in CO2, each solved for least cost. Caps that turn out infeasible are skipped.
  */
-export async function chargeParetoFront(p: ChargeProblem, surrogate: ProcessSurrogate, options: SequentialLpOptions & { points?: number; initialT?: Record<string, number> } = {}): Promise<ParetoPoint[]> {
+export async function chargeParetoFront(p: ChargeProblem, surrogate: ProcessSurrogate, options: SequentialLpOptions & { points?: number; initialT?: Record<string, number>; randomStarts?: number; seed?: number } = {}): Promise<ParetoPoint[]> {
   const points = options.points ?? 6;
   if (!Number.isInteger(points) || points < 2) throw new RangeError(`chargeParetoFront: points must be an integer ≥ 2, got ${points}`);
   const cheapest = await optimizeCharge(p, surrogate, options);
   const cleanest = await optimizeCharge(p, surrogate, { ...options, minimize: 'co2' });
   const front: ParetoPoint[] = [{ maxCo2T: Infinity, recommendation: cheapest }];
+  let previous = cheapest.chargeT;
   for (let k = 1; k < points; k++) {
     const cap = cheapest.co2T + ((cleanest.co2T - cheapest.co2T) * k) / (points - 1);
     try {
-      front.push({ maxCo2T: cap, recommendation: await optimizeCharge(p, surrogate, { ...options, maxCo2T: cap }) });
+      // Each cap starts from the charge of the previous one (the front is traced continuously).
+      const r = await optimizeCharge(p, surrogate, { ...options, maxCo2T: cap, initialT: previous });
+      front.push({ maxCo2T: cap, recommendation: r });
+      previous = r.chargeT;
     } catch (e) {
       if (!isCrucibleError(e, 'INFEASIBLE')) throw e;
     }
   }
+  // A capped charge is feasible without the cap: if one is cheaper, it is the unconstrained optimum.
+  const best = front.reduce((a, b) => (b.recommendation.costUsd < a.recommendation.costUsd ? b : a));
+  if (best !== front[0]) front[0] = { maxCo2T: Infinity, recommendation: best.recommendation };
   return front;
 }
 

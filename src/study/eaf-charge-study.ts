@@ -217,19 +217,28 @@ export async function eafParetoComparison(plant: EafPlant, spec: EafSpec, m: { s
       specMet: scored.violations.length === 0,
     });
   }
-  const co2s = model.map((p) => p.trueCo2TPerT);
-  const lo = Math.min(...co2s);
-  const hi = Math.max(...co2s);
-  const exact = [];
-  const points = options.points ?? 6;
-  for (let k = 0; k < points; k++) {
-    const cap = lo + ((hi - lo) * k) / Math.max(points - 1, 1);
+  // The exact front over its own range: from the exact least-cost charge's CO2 down to the least
+  // CO2 any charge meeting the spec can have (bisection on the LP's CO2 cap).
+  const cheapest = await optimalCharge(spec, plant);
+  const hi = cheapest.heat.co2T / cheapest.heat.steelT;
+  let lo = 0;
+  let feasible = hi;
+  for (let k = 0; k < 30; k++) {
+    const mid = (lo + feasible) / 2;
     try {
-      const best = await optimalCharge({ ...spec, maxCo2TPerTSteel: cap * (1 + 1e-9) }, plant);
-      exact.push({ co2TPerT: best.heat.co2T / best.heat.steelT, costUsdPerT: best.costUsd / best.heat.steelT });
+      await optimalCharge({ ...spec, maxCo2TPerTSteel: mid }, plant);
+      feasible = mid;
     } catch (e) {
       if (!isCrucibleError(e, 'INFEASIBLE')) throw e;
+      lo = mid;
     }
+  }
+  const exact = [{ co2TPerT: hi, costUsdPerT: cheapest.costUsd / cheapest.heat.steelT }];
+  const points = options.points ?? 6;
+  for (let k = 1; k < points; k++) {
+    const cap = hi + ((feasible - hi) * k) / (points - 1);
+    const best = await optimalCharge({ ...spec, maxCo2TPerTSteel: cap * (1 + 1e-9) }, plant);
+    exact.push({ co2TPerT: best.heat.co2T / best.heat.steelT, costUsdPerT: best.costUsd / best.heat.steelT });
   }
   return { plantId: plant.plantId, model, exact };
 }
