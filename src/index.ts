@@ -65,6 +65,10 @@ export * from './privacy/index.js';
 // transport (gRPC grid, plant client, credentials, PKI, config, runtimes) and durable state (SQLite store)
 export * from './transport/index.js';
 export * from './store/index.js';
+// optimization on trained models (setpoints, chance constraints, sequential LP, charge mix) and the studies on simulated plants
+export * from './optimize/index.js';
+export * from './study/index.js';
+export { paretoSvg } from './report/pareto.js';
 // demo (the `crucible demo` pipeline as a library) and the web dashboard
 export { runDemo, defaultDemoOptions, fastDemoOverrides, type DemoOptions, type DemoEvent, type DemoResult, type PlantMetricsRow } from './demo/run-demo.js';
 export { preparePlants, demoScenarios, type DemoScenario, type PreparedPlants, type DemoPlant } from './demo/plants.js';

@@ -149,7 +149,7 @@ export function minimizeAugmentedLagrangian(
 }
 
 /** Max of the projected Lagrangian gradient's max-norm and the complementarity |μ_i c_i|. */
-function kktResidual(
+export function kktResidual(
   problem: ConstrainedProblem,
   x: Float64Array,
   e: ProblemEvaluation,

@@ -10,7 +10,8 @@
  * Grammar: expr := term (('+'|'-') term)* ; term := unary (('*'|'/') unary)* ;
  * unary := '-' unary | power ; power := atom ('^' unary)? ;
  * atom := number | name | name '(' expr (',' expr)* ')' | '(' expr ')'.
- * Functions: exp, log, sqrt, abs, square, min, max, tanh.
+ * Functions: exp, log, sqrt, abs, square, min, max, tanh; and `sd(y)`, the model's predictive
+ * standard deviation of output y (a name of its own, `sd(y)`, supplied by models with uncertainty).
  */
 import { Tensor } from '../tensor/tensor.js';
 import { abs, add, div, exp, log, maximum, minimum, mul, neg, pow, sqrt, square, sub, tanh } from '../tensor/ops/index.js';
@@ -101,11 +102,21 @@ export function parseExpression(text: string, where = 'expression'): Expression 
     }
     if (tok.type === 'name') {
       pos++;
+      if (tok.text === 'sd' && peek() === '(') {
+        // sd(y) reads the model's standard deviation of output y: one name, bound like any other.
+        pos++;
+        const inner = tokens[pos];
+        if (inner?.type !== 'name' || tokens[pos + 1]?.text !== ')') fail("sd() takes one output name, e.g. 'sd(xG)'");
+        pos += 2;
+        const name = `sd(${inner.text})`;
+        names.add(name);
+        return { kind: 'name', name };
+      }
       if (peek() === '(') {
         const fn = functions[tok.text];
         if (fn === undefined) {
           pos--;
-          fail(`unknown function '${tok.text}' (known: ${Object.keys(functions).join(', ')})`);
+          fail(`unknown function '${tok.text}' (known: ${Object.keys(functions).join(', ')}, sd)`);
         }
         pos++;
         const args = [expr()];

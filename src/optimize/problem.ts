@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { type Expression, parseExpression } from './expression.js';
+import { normalQuantile } from './chance.js';
 
 const variableSchema = z
   .object({
@@ -23,7 +24,21 @@ const variableSchema = z
   })
   .refine((v) => v.min <= v.max, { message: 'min must not exceed max' });
 
-const constraintSchema = z.union([z.string(), z.object({ name: z.string().optional(), expression: z.string() })]);
+const constraintSchema = z.union([
+  z.string(),
+  z
+    .object({
+      name: z.string().optional(),
+      expression: z.string(),
+      /**
+       * Hold the constraint with this probability under the model's predictive uncertainty (a chance
+       * constraint, e.g. 0.975): `y <= limit` becomes `y + Φ⁻¹(confidence)·sd(y) <= limit`. One side must
+       * be a single model output.
+       */
+      confidence: z.number().gt(0.5).lt(1).optional(),
+    })
+    .strict(),
+]);
 
 export const setpointProblemSchema = z
   .object({
@@ -49,6 +64,8 @@ export interface Constraint {
   rhs: Expression;
   sense: '<=' | '>=' | '==';
   text: string;
+  /** A chance constraint: the output it holds with `confidence`, and the back-off z = Φ⁻¹(confidence) in its sd. */
+  chance?: { output: string; confidence: number; z: number };
 }
 
 export interface SetpointProblem {
@@ -79,7 +96,9 @@ export function parseSetpointProblem(input: unknown, source = 'problem'): Setpoi
   const constraints = p.constraints.map((c, i) => {
     const text = typeof c === 'string' ? c : c.expression;
     const name = typeof c === 'string' ? text : (c.name ?? text);
-    return parseConstraint(text, name, `${source}: constraint ${i + 1}`);
+    const where = `${source}: constraint ${i + 1}`;
+    const parsed = parseConstraint(text, name, where);
+    return typeof c === 'string' || c.confidence === undefined ? parsed : chanceConstraint(parsed, c.confidence, where);
   });
   return { variables, context: new Map(Object.entries(p.context)), objective, constraints, trustRegion: p.trustRegion };
 }
@@ -90,4 +109,26 @@ export function parseConstraint(text: string, name: string, where: string): Cons
   if (m === null) throw new SyntaxError(`${where}: '${text}' has no comparison; write 'lhs <= rhs', 'lhs >= rhs' or 'lhs == rhs'`);
   const sense = (m[2] === '=' ? '==' : m[2]) as Constraint['sense'];
   return { name, text, sense, lhs: parseExpression(m[1], where), rhs: parseExpression(m[3], where) };
+}
+
+/**
+ * `y <= limit` held with probability `confidence`: y + z·sd(y) <= limit (or y − z·sd(y) >= limit),
+ * z = Φ⁻¹(confidence). One side must be a single name (the model output y).
+ * @example chanceConstraint(parseConstraint('xG <= 0.08', 'xG', 'c1'), 0.975, 'c1').lhs.text // 'xG + 1.959963984540054 * sd(xG)'
+ */
+export function chanceConstraint(c: Constraint, confidence: number, where: string): Constraint {
+  if (c.sense === '==') throw new RangeError(`${where}: '${c.text}' is an equality; a confidence applies to '<=' or '>=' constraints only`);
+  const single = (e: Expression): string | undefined => (e.tree.kind === 'name' ? e.tree.name : undefined);
+  const onLeft = single(c.lhs);
+  const output = onLeft ?? single(c.rhs);
+  if (output === undefined || output.startsWith('sd(')) {
+    throw new RangeError(`${where}: a confidence needs one side of '${c.text}' to be a single model output (e.g. 'xG <= 0.08')`);
+  }
+  const z = normalQuantile(confidence);
+  // The uncertain output moves towards the limit by z standard deviations, on whichever side it is.
+  const upper = (c.sense === '<=') === (onLeft !== undefined);
+  const shifted = parseExpression(`${output} ${upper ? '+' : '-'} ${z} * sd(${output})`, where);
+  return onLeft !== undefined
+    ? { ...c, lhs: shifted, chance: { output, confidence, z } }
+    : { ...c, rhs: shifted, chance: { output, confidence, z } };
 }

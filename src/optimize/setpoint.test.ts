@@ -79,3 +79,34 @@ test('problem files are validated with errors that name the key', () => {
   assert.throws(() => parseSetpointProblem({ variables: { x: { min: 0, max: 1 } }, objective: { minimise: 'x' } }), /objective/);
   assert.throws(() => parseSetpointProblem({ ...base, constraints: ['total 2'] }), /no comparison/);
 });
+
+/** The bowl with a known, input-dependent uncertainty: sd(total) = 0.1·x, sd(bowl) = 0.05. */
+const uncertainBowl: ProcessSurrogate = {
+  ...bowl,
+  predictStd: (inputs: Tensor): Tensor => add(matmul(inputs, Tensor.from([[0, 0.1], [0, 0]])), Tensor.from([[0.05, 0]])),
+};
+
+test('a chance constraint backs off by z·sd, here sd(total) = 0.1·x, to the known optimum', () => {
+  const problem = parseSetpointProblem({ ...base, constraints: [{ expression: 'total <= 2', confidence: 0.975 }] });
+  const r = optimizeSetpoints(problem, uncertainBowl, { starts: 4, seed: 2 });
+  // min (x−1)² + (y−2)² s.t. x + y + z·0.1·x ≤ 2, z = Φ⁻¹(0.975): the projection of (1, 2) on the line (1 + 0.1z)x + y = 2.
+  const z = 1.959963984540054;
+  const a = 1 + 0.1 * z;
+  const t = (a * 1 + 2 - 2) / (a * a + 1);
+  assert.ok(Math.abs(r.variables.x - (1 - a * t)) < 1e-5 && Math.abs(r.variables.y - (2 - t)) < 1e-5, JSON.stringify(r.variables));
+  assert.equal(r.constraints[0].confidence, 0.975);
+  assert.ok(Math.abs((r.uncertainty?.total ?? 0) - 0.1 * r.variables.x) < 1e-12);
+  // sd() written by hand gives the same point.
+  const explicit = optimizeSetpoints(parseSetpointProblem({ ...base, constraints: [`total + ${z} * sd(total) <= 2`] }), uncertainBowl, { starts: 4, seed: 2 });
+  assert.ok(Math.abs(explicit.variables.x - r.variables.x) < 1e-6);
+});
+
+test('chance constraints are refused where they cannot mean anything, naming why', () => {
+  const chance = parseSetpointProblem({ ...base, constraints: [{ expression: 'total <= 2', confidence: 0.9 }] });
+  assert.throws(() => optimizeSetpoints(chance, bowl), /gives no predictive uncertainty/);
+  assert.throws(() => parseSetpointProblem({ ...base, constraints: [{ expression: 'total + bowl <= 2', confidence: 0.9 }] }), /single model output/);
+  assert.throws(() => parseSetpointProblem({ ...base, constraints: [{ expression: 'total == 2', confidence: 0.9 }] }), /equality/);
+  const onInput = parseSetpointProblem({ ...base, constraints: [{ expression: 'x <= 2', confidence: 0.9 }] });
+  assert.throws(() => optimizeSetpoints(onInput, uncertainBowl), /'x' is not one/);
+  assert.throws(() => parseSetpointProblem({ ...base, constraints: ['sd(total + 1) <= 1'] }), /sd\(\) takes one output name/);
+});
