@@ -8,6 +8,7 @@
  * // crucible demo --scenario cstr --seed 7
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { bundledDebutanizerCsv } from '../data/examples/debutanizer.js';
 import { demoScenarios, preparePlants, type DemoScenario } from '../demo/plants.js';
 import { type DemoEvent, type DemoOptions, type DemoResult, defaultDemoOptions, runDemo } from '../demo/run-demo.js';
 import { selectDemoSettings, type SelectionReport } from '../demo/select.js';
@@ -69,7 +70,7 @@ export function demoCommand(): Command {
     .option('--no-dp', 'skip the federated + differential privacy variant')
     .option('--dp-epsilon <ε>', 'privacy budget of the DP variant over all rounds (δ = 1e-5); sets the noise multiplier', positive, 8)
     .option('--dp-clip <C>', 'DP clip norm of each plant update', positive, 0.1)
-    .option('--data-file <csv>', "the debutanizer CSV for --scenario debutanizer (default ../shared/data/debutanizer.csv)", '../shared/data/debutanizer.csv')
+    .option('--data-file <csv>', "the debutanizer CSV for --scenario debutanizer (default: the copy in the package's data/ folder)", bundledDebutanizerCsv())
     .option('--json', 'print one JSON object per line (events, then the result)')
     .option('--quiet', 'print only the report path and errors')
     .addHelpText(

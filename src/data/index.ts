@@ -69,6 +69,7 @@ export {
 export { datasetFromSimulation, schemaFromSimulation } from './simulated.js';
 export { writeSimulatedPlants, type SimulatePlantsOptions } from './simulate.js';
 export {
+  bundledDebutanizerCsv,
   debutanizerExperiment,
   debutanizerSchema,
   rSquared,

@@ -18,6 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { bundledDebutanizerCsv } from '../data/examples/debutanizer.js';
 import { type PlantDataset, datasetFromColumns, sliceDataset } from '../data/dataset.js';
 import { readManifestPlants, writePlantFiles } from '../data/manifest.js';
 import { parsePlantCsv } from '../data/read-csv.js';
@@ -98,7 +99,7 @@ export async function preparePlants(options: PreparePlantsOptions): Promise<Prep
   let logs: { id: string; dataset: PlantDataset; simulated?: SimulatedPlant }[];
   let featureNote: string;
   if (options.scenario === 'debutanizer') {
-    logs = await debutanizerPlants(options.debutanizerFile ?? 'debutanizer.csv', plantsDir);
+    logs = await debutanizerPlants(options.debutanizerFile ?? bundledDebutanizerCsv(), plantsDir);
     featureNote = 'u1…u7 now, u5 at lags 1–3, y at lags 4–6 (the analyser delay), as in Fortuna et al. 2007';
   } else {
     const process = options.scenario as ProcessName;

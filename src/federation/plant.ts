@@ -64,7 +64,10 @@ export interface PlantOptions {
   readonly validationFraction?: number;
   /** Seed of the train/validation split. Default 0. */
   readonly splitSeed?: number;
-  /** A fresh model of the federation's architecture (its initial values are overwritten by each task). */
+  /**
+   * Builds a model of the federation's architecture. Called once, on the first task that needs a
+   * model; every task then overwrites all of its parameters with the task's own before using it.
+   */
   readonly model: () => Model;
   /** Wrappers of the pipeline, outermost first. */
   readonly middleware?: readonly PlantMiddleware[];
@@ -85,14 +88,18 @@ export function createPlant(options: PlantOptions): Plant {
   // SCAFFOLD client controls c_i by the round that produced them, so that a task names which one to
   // build on (`controlRound`): a re-sent round after a coordinator restart gives the same result.
   const controls = new Map<number, Float64Array>();
+  // One model for all tasks: building one re-draws its initial weights (100k normals for a
+  // 100k-parameter model), which a task overwrites at once. Tasks run one at a time (synchronously).
+  let built: Model | undefined;
+  const model = (): Model => (built ??= options.model());
 
   const core: PlantHandler = async (task) => {
     try {
       switch (task.kind) {
         case 'fit':
-          return fit(task, options.model(), train, controls, plantId);
+          return fit(task, model(), train, controls, plantId);
         case 'evaluate':
-          return evaluate(task, options.model(), train, validation, plantId);
+          return evaluate(task, model(), train, validation, plantId);
         case 'statistics':
           return statistics(task, train, plantId);
         default: {

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { debutanizerExperiment, rSquared } from './debutanizer.js';
+import { bundledDebutanizerCsv, debutanizerExperiment, rSquared } from './debutanizer.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const dataPath = resolve(repoRoot, '..', 'shared', 'data', 'debutanizer.csv');
+const dataPath = bundledDebutanizerCsv();
 
 describe('debutanizer real-data check', () => {
   it('computes R² as 1 − SS_res/SS_tot', () => {
@@ -16,7 +13,7 @@ describe('debutanizer real-data check', () => {
   });
 
   it('lagged inputs beat a static model on held-out data, per plant and pooled', async () => {
-    assert.ok(existsSync(dataPath), `debutanizer data not found at ${dataPath} (expected ../shared/data/debutanizer.csv beside the repo)`);
+    assert.ok(existsSync(dataPath), `debutanizer data not found at ${dataPath} (the package's data/ folder)`);
     const result = await debutanizerExperiment({ path: dataPath });
     const rows = [
       ...result.plants.map((p, i) => [`plant ${i + 1}`, p] as const),

@@ -10,9 +10,10 @@
  * global statistics aggregated from per-plant sums, as a federation would).
  *
  * @example
- * const result = await debutanizerExperiment({ path: '../shared/data/debutanizer.csv' });
+ * const result = await debutanizerExperiment({ path: bundledDebutanizerCsv() });
  * console.log(result.pooled.mlp.static, result.pooled.mlp.lagged);
  */
+import { fileURLToPath } from 'node:url';
 import { AdamW } from '../../nn/adam.js';
 import { evaluate, fit, predict } from '../../nn/fit.js';
 import { Mlp } from '../../nn/mlp.js';
@@ -25,6 +26,14 @@ import { readPlantCsv } from '../read-csv.js';
 import { featureSums, fitStandardizer, scalerFromSums, standardize } from '../scaler.js';
 import { type FeatureSpec, type PlantSchema, plantSchema } from '../schema.js';
 import { splitFeatures } from '../split.js';
+
+/**
+ * The copy of the dataset shipped in the package's `data/` folder (three levels up from this module,
+ * in `src/` and in `dist/` alike).
+ */
+export function bundledDebutanizerCsv(): string {
+  return fileURLToPath(new URL('../../../data/debutanizer.csv', import.meta.url));
+}
 
 /** The file's schema: no time column, one sample per step, everything pre-scaled to [0, 1]. */
 export function debutanizerSchema(): PlantSchema {
