@@ -171,7 +171,7 @@ function responseSurfaceLine(r: DemoReportInput): [string, string] {
   const ratios = r.prepared.plants.map((p) => mse(p.plantId, 'federated RS') / mse(p.plantId, 'local RS'));
   return [
     'plant-adapted response surface',
-    `the optimization study's model (cubic body federated by FedAvg for ${r.surfaces?.rounds} rounds in memory, each plant's input shift and output offset local; docs/optimization.md): ` +
+    `the optimization study's model (cubic body federated by FedAvg for ${r.surfaces?.rounds} rounds in memory${r.surfaces?.secureAggregation ? ' with SecAgg+ (feature statistics, updates and uncertainty statistics summed securely)' : ''}, each plant's input shift and output offset local; docs/optimization.md): ` +
       `federated RS beats local RS at ${ratios.filter((x) => x < 1).length} of ${ratios.length} plants, test MSE federated RS/local RS ${range(ratios)}`,
   ];
 }

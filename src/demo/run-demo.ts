@@ -235,7 +235,7 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
     surfaces = yield* drain<DemoEvent, ResponseSurfaces>((emit) =>
       trainResponseSurfaces(prepared, { rounds: o.responseSurfaceRounds, seed: o.seed, onProgress: (done, total, label) => emit({ type: 'progress', what: 'response surfaces', done, total, label }) }),
     );
-    yield { type: 'trained', method: `federated RS and local RS (plant-adapted cubic response surfaces, ${o.responseSurfaceRounds} rounds, in memory)` };
+    yield { type: 'trained', method: `federated RS and local RS (plant-adapted cubic response surfaces, ${o.responseSurfaceRounds} rounds, in memory${surfaces.secureAggregation ? ' with SecAgg+' : ''})` };
   }
 
   let dp: DpOutcome | undefined;

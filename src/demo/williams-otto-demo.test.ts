@@ -23,6 +23,7 @@ test('the fast Williams–Otto demo federates the study fleet over gRPC and repo
     }
     assert.equal(result.network.secureAggregation, true);
     assert.equal(result.network.exitCodes.coordinator, 0);
+    assert.equal(result.surfaces?.secureAggregation, true);
 
     // Every plant is scored by the networks and by both response surfaces.
     for (const plant of ['plant-a', 'plant-b', 'plant-c']) {
