@@ -23,7 +23,7 @@
  * const setup = cstrCases(prepared);
  * const c = setup.caseFor(prepared.plants[0], federatedModel);
  */
-import type { ProcessModel } from '../nn/process-model.js';
+import type { ProcessSurrogate } from '../optimize/surrogate.js';
 import { parseSetpointProblem } from '../optimize/problem.js';
 import type { SetpointResult } from '../optimize/setpoint.js';
 import { bracketRoot } from '../process/numeric/scalar.js';
@@ -52,7 +52,7 @@ export function cstrCases(prepared: PreparedPlants): ScenarioCases {
   const optima = new Map<string, PlantCase['optimum'] | string>();
   const lags = prepared.inputNames.length / prepared.plants[0].dataset.inputs.length;
 
-  const caseFor: ScenarioCases['caseFor'] = (plant: DemoPlant, model: ProcessModel) => {
+  const caseFor: ScenarioCases['caseFor'] = (plant: DemoPlant, model: ProcessSurrogate) => {
     const sim = plant.simulated as SimulatedPlant<'cstr'> | undefined;
     if (sim === undefined) throw new CrucibleError('CONFIG_INVALID', `demo: plant ${plant.plantId} has no simulator to score against`);
     const truth = sim.truth;

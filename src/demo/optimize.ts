@@ -14,7 +14,8 @@
  * const outcome = await optimizePlants(prepared, { federated: () => fedModel, local: (id) => localModels[id] });
  */
 import { isCrucibleError } from '../errors.js';
-import type { ProcessModel } from '../nn/process-model.js';
+import { ProcessModel } from '../nn/process-model.js';
+import type { ProcessSurrogate } from '../optimize/surrogate.js';
 import { type SetpointResult, optimizeSetpoints } from '../optimize/setpoint.js';
 import { cstrCases } from './cstr-setpoints.js';
 import type { PreparedPlants } from './plants.js';
@@ -71,14 +72,17 @@ export interface OptimizationOutcome {
  */
 export async function optimizePlants(
   prepared: PreparedPlants,
-  models: Readonly<Record<string, (plantId: string) => ProcessModel | undefined>>,
+  models: Readonly<Record<string, (plantId: string) => ProcessModel | ProcessSurrogate | undefined>>,
   options: { seed?: number; onProgress?: (done: number, total: number, label: string) => void } = {},
 ): Promise<OptimizationOutcome> {
   const raw = prepared.plants[0].dataset.inputs;
   const lags = prepared.inputNames.length / raw.length;
   const setup: ScenarioCases | undefined =
     prepared.scenario === 'cstr' ? cstrCases(prepared) : prepared.scenario === 'williams-otto' ? williamsOttoCases(prepared) : undefined;
-  if (setup === undefined) return { rows: [], skipped: `no profit model for scenario '${prepared.scenario}': setpoint optimization runs for cstr and williams-otto` };
+  if (setup === undefined) {
+    const why = prepared.scenario === 'eaf' ? 'an EAF shop has no setpoints to optimize: its decision is the charge (the charge optimization)' : `no profit model for scenario '${prepared.scenario}': setpoint optimization runs for cstr and williams-otto`;
+    return { rows: [], skipped: why };
+  }
   const rows: OptimizationRow[] = [];
   const unreachable: { plantId: string; reason: string }[] = [];
   const total = prepared.plants.length * Object.keys(models).length;
@@ -94,11 +98,14 @@ export async function optimizePlants(
         if (!unreachable.some((u) => u.plantId === plant.plantId)) unreachable.push({ plantId: plant.plantId, reason: c.unreachable });
         continue;
       }
-      const surrogate = steadyStateSurrogate(model, raw, lags);
+      // A trained network sees lagged features and carries its trust region in its scaling; a surrogate
+      // (the response surfaces) is already in the raw inputs and brings its own standard error.
+      const network = model instanceof ProcessModel;
+      const surrogate = network ? steadyStateSurrogate(model, raw, lags) : model;
       const base = { plantId: plant.plantId, model: label, optimalProfit: c.optimum.profit, optimum: c.optimum.setpoints, optimumActive: c.optimum.active };
       let result: SetpointResult;
       try {
-        result = optimizeSetpoints(c.problem(surrogate), surrogate, { starts: 6, seed: options.seed ?? 0, inputDistribution: trustRegionOf(model, raw, lags) });
+        result = optimizeSetpoints(c.problem(surrogate), surrogate, { starts: 6, seed: options.seed ?? 0, ...(network ? { inputDistribution: trustRegionOf(model, raw, lags) } : {}) });
       } catch (e) {
         if (!isCrucibleError(e, 'INFEASIBLE')) throw e;
         const nan = Number.NaN;
@@ -147,7 +154,11 @@ export function optimizationSummary(rows: readonly OptimizationRow[]): string[] 
   });
   const plants = [...new Set(rows.map((r) => r.plantId))];
   const score = (r: OptimizationRow | undefined): number => (r === undefined || r.status === 'infeasible' || !r.trueFeasible ? Infinity : r.regretPercent);
-  const better = plants.filter((p) => score(rows.find((r) => r.plantId === p && r.model === 'federated')) < score(rows.find((r) => r.plantId === p && r.model === 'local')));
-  if (rows.some((r) => r.model === 'local')) out.push(`federated better than local-only (lower regret, limits met) at ${better.length} of ${plants.length} plants`);
+  const pairs: [string, string][] = [['federated', 'local'], ['federated RS', 'local RS']];
+  for (const [fed, local] of pairs) {
+    if (!rows.some((r) => r.model === local) || !rows.some((r) => r.model === fed)) continue;
+    const better = plants.filter((p) => score(rows.find((r) => r.plantId === p && r.model === fed)) < score(rows.find((r) => r.plantId === p && r.model === local)));
+    out.push(`${fed} better than ${local === 'local' ? 'local-only' : local} (lower regret, limits met) at ${better.length} of ${plants.length} plants`);
+  }
   return out;
 }

@@ -27,7 +27,10 @@ import { writeSimulatedPlants } from '../data/simulate.js';
 import { type SplitFeatures, splitFeatures } from '../data/split.js';
 import type { PlantSplit } from '../study/compare.js';
 import { Tensor } from '../tensor/tensor.js';
-import { type PresetName, scenario, type SimulatedPlant } from '../process/scenario.js';
+import { type PresetName, scenario, scenarioFromConfigs, type SimulatedPlant } from '../process/scenario.js';
+import { datasetFromSimulation } from '../data/simulated.js';
+import { readPlantCsv } from '../data/read-csv.js';
+import { sameProcessFleet } from '../study/williams-otto-fleet.js';
 import type { ProcessName } from '../process/dataset.js';
 
 /** Scenarios the demo runs: three simulators, or the real debutanizer data. */
@@ -59,6 +62,11 @@ export interface PreparedPlants {
   plants: DemoPlant[];
   /** How the features were chosen, in words (for the report). */
   featureNote: string;
+  /**
+   * 'same-process': the Williams–Otto fleet of the optimization study (`sameProcessFleet`: three
+   * plants of one process, catalyst activity 1.00/0.98/1.02), used for the default preset.
+   */
+  fleet?: 'same-process';
 }
 
 export interface PreparePlantsOptions {
@@ -95,12 +103,16 @@ export async function preparePlants(options: PreparePlantsOptions): Promise<Prep
   const plantsDir = join(options.dir, 'plants');
   const federationDir = join(options.dir, 'federation', 'data');
   await mkdir(federationDir, { recursive: true });
-  const trainShare = options.trainShare ?? 0.7;
+  // The Williams–Otto study fleet is split 80/20 in time, as the study splits it (`fleetSplits`).
+  const trainShare = options.trainShare ?? (options.scenario === 'williams-otto' ? 0.8 : 0.7);
   let logs: { id: string; dataset: PlantDataset; simulated?: SimulatedPlant }[];
   let featureNote: string;
   if (options.scenario === 'debutanizer') {
     logs = await debutanizerPlants(options.debutanizerFile ?? bundledDebutanizerCsv(), plantsDir);
     featureNote = 'u1…u7 now, u5 at lags 1–3, y at lags 4–6 (the analyser delay), as in Fortuna et al. 2007';
+  } else if (options.scenario === 'williams-otto' && (options.preset ?? 'arxiv-2604.26073') === 'arxiv-2604.26073') {
+    logs = await williamsOttoStudyPlants(options.seed, plantsDir, options.samples);
+    featureNote = 'static model: F_B and T_R at lag 0 (steady-state records); the fleet of the optimization study (williams-otto-fleet.ts)';
   } else {
     const process = options.scenario as ProcessName;
     const preset = options.preset ?? 'arxiv-2604.26073';
@@ -146,6 +158,7 @@ export async function preparePlants(options: PreparePlantsOptions): Promise<Prep
   return {
     scenario: options.scenario,
     ...(options.scenario === 'debutanizer' ? {} : { preset: options.preset ?? 'arxiv-2604.26073' }),
+    ...(options.scenario === 'williams-otto' && (options.preset ?? 'arxiv-2604.26073') === 'arxiv-2604.26073' ? { fleet: 'same-process' as const } : {}),
     inputNames: [...plants[0].split.train.names],
     outputNames: [...plants[0].split.train.targets],
     plants,
@@ -184,6 +197,27 @@ function featureSpecFor(scenarioName: DemoScenario, dataset: PlantDataset): Feat
     return samples;
   });
   return { defaultLags: lags, lags: {}, differences: {} };
+}
+
+/**
+ * The Williams–Otto plants of the optimization study (`sameProcessFleet`, docs/optimization.md),
+ * simulated with `seed`, written as CSV + schema and read back through the validating reader.
+ */
+async function williamsOttoStudyPlants(seed: number, dir: string, samples: number | undefined): Promise<{ id: string; dataset: PlantDataset; simulated: SimulatedPlant }[]> {
+  await mkdir(dir, { recursive: true });
+  const fleet = scenarioFromConfigs('williams-otto', sameProcessFleet(), seed);
+  const out: { id: string; dataset: PlantDataset; simulated: SimulatedPlant }[] = [];
+  for (const plant of fleet.plants) {
+    const dataset = datasetFromSimulation(plant.generate(samples === undefined ? {} : { samples }));
+    const entry = await writePlantFiles(dir, plant.plantId, dataset, {
+      description: `${dataset.schema.description ?? 'Williams–Otto'}; optimization-study fleet (same process), seed ${seed}`,
+      parameters: JSON.parse(JSON.stringify(plant.config)) as Record<string, unknown>,
+    });
+    const back = await readPlantCsv(join(dir, entry.data), dataset.schema);
+    if (back.length !== dataset.length) throw new RangeError(`demo: ${entry.data} read back with ${back.length} rows, ${dataset.length} were written`);
+    out.push({ id: plant.plantId, dataset: back, simulated: plant as SimulatedPlant });
+  }
+  return out;
 }
 
 /** The debutanizer data (Fortuna et al. 2007; 2394 rows, inputs u1–u7, output y) split by time into three plants. */

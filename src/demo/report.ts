@@ -14,6 +14,8 @@ import type { NetworkResult } from './network.js';
 import { type OptimizationOutcome, optimizationSummary } from './optimize.js';
 import type { LimitCheck } from './setpoint-case.js';
 import type { PreparedPlants } from './plants.js';
+import type { ResponseSurfaces } from './response-surfaces.js';
+import { type ChargeOutcome, chargeSummary } from './eaf-charge.js';
 import type { DemoOptions, DemoResult, MethodName, PlantMetricsRow } from './run-demo.js';
 import { parityPoints } from './score.js';
 
@@ -26,9 +28,11 @@ export interface DemoReportInput {
   models: { local: Record<string, ProcessModel>; federated: ProcessModel; personalized: Record<string, ProcessModel>; centralized?: ProcessModel; dp?: ProcessModel };
   dp?: DpOutcome;
   optimization: OptimizationOutcome;
+  surfaces?: ResponseSurfaces;
+  charge?: ChargeOutcome;
 }
 
-const methodOrder: MethodName[] = ['local', 'federated', 'federated+finetune', 'centralized', 'federated+dp'];
+const methodOrder: MethodName[] = ['local', 'federated', 'federated+finetune', 'centralized', 'federated+dp', 'local RS', 'federated RS'];
 
 /** Writes `<dir>/report.html` and returns its path. */
 export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<string> {
@@ -52,6 +56,8 @@ export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<
           ['local-only / centralized', `${r.options.epochs} / ${r.options.centralizedEpochs} epochs, Adam lr ${r.options.learningRate} with cosine decay (chosen on validation blocks)`],
           ['personalization', `each plant fine-tunes the federated model for ${r.options.fineTuneEpochs} epochs on its own rows (Adam lr ${r.options.fineTuneLearningRate}): 'federated+finetune'`],
           ['federated beats local-only', `${beats} of ${plants.length} plants (federated+finetune: ${r.ratios.filter((x) => x.fineTunedOverLocal < 1).length} of ${plants.length}); test MSE federated/local ${range(r.ratios.map((x) => x.federatedOverLocal))}, federated/centralized ${range(r.ratios.map((x) => x.federatedOverCentralized))}`],
+          ...(r.surfaces === undefined ? [] : [responseSurfaceLine(r)]),
+          ...(r.charge === undefined ? [] : chargeSummary(r.charge).map((line, i): [string, string] => [i === 0 ? 'charge optimization' : '', line])),
           ...optimizationSummary(r.optimization.rows).map((line, i): [string, string] => [i === 0 ? 'setpoint optimization' : '', line]),
           ...r.ratios.map((x): [string, string] => [
             `${x.plantId}: test MSE ratios`,
@@ -65,7 +71,7 @@ export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<
   sections.push({
     heading: 'Accuracy per plant (held-out later block of each plant)',
     blocks: [
-      { kind: 'text', text: 'Metrics on targets standardised with the pooled training scaling, averaged over outputs; each plant\'s test block is the last 30% of its log, after a gap of the features\' maximum lag.' },
+      { kind: 'text', text: `Metrics on targets standardised with the pooled training scaling, averaged over outputs; each plant's test block is the last ${r.prepared.fleet === 'same-process' ? 20 : 30}% of its log, after a gap of the features' maximum lag.` },
       {
         kind: 'table',
         caption: 'Per-plant table',
@@ -149,13 +155,25 @@ export async function writeDemoReport(dir: string, r: DemoReportInput): Promise<
     ],
   });
 
-  sections.push(optimizationSection(r.optimization));
+  if (r.charge !== undefined) sections.push(chargeSection(r.charge));
+  else sections.push(optimizationSection(r.optimization));
 
   return writeReport(dir, {
     title: `Crucible demo: ${r.prepared.scenario}`,
     subtitle: `Three plants learn one process model without sharing data — ${new Date().toISOString()}`,
     sections,
   });
+}
+
+/** The response surfaces in one line: what they are and at how many plants the federated one beats the local one. */
+function responseSurfaceLine(r: DemoReportInput): [string, string] {
+  const mse = (plantId: string, method: MethodName): number => r.metrics.find((m) => m.plantId === plantId && m.method === method)?.mse ?? Number.NaN;
+  const ratios = r.prepared.plants.map((p) => mse(p.plantId, 'federated RS') / mse(p.plantId, 'local RS'));
+  return [
+    'plant-adapted response surface',
+    `the optimization study's model (cubic body federated by FedAvg for ${r.surfaces?.rounds} rounds in memory${r.surfaces?.secureAggregation ? ' with SecAgg+ (feature statistics, updates and uncertainty statistics summed securely)' : ''}, each plant's input shift and output offset local; docs/optimization.md): ` +
+      `federated RS beats local RS at ${ratios.filter((x) => x < 1).length} of ${ratios.length} plants, test MSE federated RS/local RS ${range(ratios)}`,
+  ];
 }
 
 /** The first entry and every tenth of the run (at most 11 rows). */
@@ -177,6 +195,10 @@ function plantsNote(r: DemoReportInput): string {
   }
   if (r.prepared.scenario === 'cstr' && (r.prepared.preset ?? r.options.preset) === 'strongly-heterogeneous') {
     return 'three very different plants (catalyst activity 0.8–1.1, unobserved; sizes; fouling; sensor bias), each tested in its own window: no one model fits all three, so local-only models win here';
+  }
+  if (r.prepared.fleet === 'same-process') {
+    return 'the fleet of the optimization study: three plants of one process (catalyst activity 1.00/0.98/1.02, activation energies 0/+0.2/−0.2 %), each in its own window — low F_B and T (800 records), low F_B and high T (400), high F_B (200); ' +
+      'the constrained optimum (F_B ≈ 5, T_R ≈ 84 °C) lies in no plant\'s window; each plant\'s test block is the last 20 % of its records (docs/optimization.md)';
   }
   return `preset ${r.prepared.preset ?? r.options.preset} (docs/simulators.md)`;
 }
@@ -200,7 +222,7 @@ function optimizationSection(opt: OptimizationOutcome): ReportSection {
       {
         kind: 'text',
         text:
-          `${opt.description ?? ''} Every model is trusted only where its training data lie: candidates stay within Mahalanobis distance ${opt.maxMahalanobis} ` +
+          `${opt.description ?? ''} Every network is trusted only where its training data lie: candidates stay within Mahalanobis distance ${opt.maxMahalanobis} ` +
           "of the mean of the model's training inputs, from the feature statistics it was scaled with — for the federated model the fleet's, summed by secure aggregation; " +
           "for a local-only model the plant's own. Regret = (true optimum − true profit of the implemented setpoints) / true optimum.",
       },
@@ -234,6 +256,52 @@ function optimizationSection(opt: OptimizationOutcome): ReportSection {
               ],
         ),
       },
+    ],
+  };
+}
+
+function chargeText(chargeT: Record<string, number>): string {
+  return Object.entries(chargeT).filter(([, t]) => t > 0.05).map(([id, t]) => `${id} ${t.toFixed(1)} t`).join(', ');
+}
+
+/** The charge optimization: per shop and model, the charge, the cost gap to the exact optimum and the spec on the truth. */
+function chargeSection(c: ChargeOutcome): ReportSection {
+  const shops = [...new Set(c.rows.map((r) => r.plantId))];
+  return {
+    heading: 'Charge optimization',
+    blocks: [
+      { kind: 'text', text: `${c.description} Normal equations: ${c.summation}.` },
+      {
+        kind: 'figure',
+        svg: barChart(
+          shops,
+          ['federated', 'local'].map((m) => ({
+            name: m,
+            values: shops.map((p) => {
+              const row = c.rows.find((x) => x.plantId === p && x.method === m);
+              return row === undefined || row.status === 'infeasible' ? Number.NaN : row.costGapPercent;
+            }),
+          })),
+          { title: 'Cost above the exact optimum, on the true simulator', xLabel: 'shop', yLabel: 'cost gap (% of the exact optimum)' },
+        ),
+        caption: 'A missing bar: the model finds no charge meeting the spec with its own grades (infeasible, the binding limit in the table).',
+      },
+      {
+        kind: 'table',
+        caption: 'Charge optimization result',
+        columns: ['shop', 'model', 'charge', 'tapped steel t (target)', 'true cost $', 'exact optimum $', 'cost gap %', 'spec on the true simulator', 'Cu wt% true (predicted ± sd)', 'Sn wt% true (predicted ± sd)'],
+        rows: c.rows.map((x) =>
+          x.status === 'infeasible'
+            ? [x.plantId, x.method, `none: infeasible (${x.infeasibleConstraint ?? 'no charge meets the spec'})`, `— (${x.steelTargetT})`, Number.NaN, Number.NaN, Number.NaN, '—', '—', '—']
+            : [
+                x.plantId, x.method, chargeText(x.chargeT), `${x.trueSteelT.toFixed(1)} (${x.steelTargetT})`, x.trueCostUsd, x.exactCostUsd, x.costGapPercent,
+                x.violations.length === 0 ? 'met' : x.violations.join('; '),
+                `${x.residuals.Cu.true.toPrecision(3)} (${x.residuals.Cu.predicted.toPrecision(3)} ± ${x.residuals.Cu.sd.toPrecision(2)})`,
+                `${x.residuals.Sn.true.toPrecision(3)} (${x.residuals.Sn.predicted.toPrecision(3)} ± ${x.residuals.Sn.sd.toPrecision(2)})`,
+              ],
+        ),
+      },
+      { kind: 'keyValues', entries: chargeSummary(c).map((line, i): [string, string] => [i === 0 ? 'summary' : '', line]) },
     ],
   };
 }

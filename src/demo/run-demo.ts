@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import type { ActivationName } from '../nn/activation.js';
 import { Mlp } from '../nn/mlp.js';
 import { ProcessModel } from '../nn/process-model.js';
+import type { ProcessSurrogate } from '../optimize/surrogate.js';
 import { saveProcessModel } from '../nn/save.js';
 import { compareTraining, type Method, type PlantSplit } from '../study/compare.js';
 import { federatedWithDp, noiseMultiplierFor, type DpOutcome } from './dp.js';
@@ -26,6 +27,8 @@ import { drain } from './drain.js';
 import type { PresetName } from '../process/scenario.js';
 import { writeDemoReport } from './report.js';
 import { scoreModel } from './score.js';
+import { trainResponseSurfaces, type ResponseSurfaces } from './response-surfaces.js';
+import { optimizeCharges, type ChargeOutcome } from './eaf-charge.js';
 
 export interface DemoOptions {
   scenario: DemoScenario;
@@ -61,6 +64,10 @@ export interface DemoOptions {
   /** Plant-level DP-FedAvg variant (in memory) at the target ε over all rounds; `false` to skip. */
   dp: { epsilon: number; clipNorm: number; delta: number } | false;
   debutanizerFile?: string;
+  /** Rounds of the plant-adapted response surface's federation (Williams–Otto study fleet only). */
+  responseSurfaceRounds: number;
+  /** The EAF charge model: bootstrap members and alternating least-squares rounds (the EAF study's 16 and 60). */
+  charge: { members: number; rounds: number };
 }
 
 /**
@@ -91,6 +98,8 @@ export const defaultDemoOptions: DemoOptions = {
   learningRate: 0.01,
   batchSize: 32,
   dp: { epsilon: 8, clipNorm: 0.1, delta: 1e-5 },
+  responseSurfaceRounds: 300,
+  charge: { members: 16, rounds: 60 },
 };
 
 /**
@@ -100,14 +109,15 @@ export const defaultDemoOptions: DemoOptions = {
 export const scenarioDefaults: Readonly<Record<DemoScenario, Partial<DemoOptions>>> = {
   cstr: {},
   debutanizer: { hidden: [64, 64], rounds: 800, epochs: 30, centralizedEpochs: 100, fineTuneEpochs: 5 },
-  'williams-otto': { hidden: [64, 64], rounds: 100, epochs: 30, centralizedEpochs: 100, fineTuneEpochs: 5 },
+  'williams-otto': { hidden: [64, 64], rounds: 1200, epochs: 100, centralizedEpochs: 100, fineTuneEpochs: 2 },
   eaf: { hidden: [64, 64], rounds: 800, epochs: 30, centralizedEpochs: 30, fineTuneEpochs: 2 },
 };
 
 /** What fast mode changes: small data, few rounds (under a minute end to end). */
-export const fastDemoOverrides: Partial<DemoOptions> = { samples: 500, rounds: 3, localSteps: 5, epochs: 5, centralizedEpochs: 5, fineTuneEpochs: 1, hidden: [16] };
+export const fastDemoOverrides: Partial<DemoOptions> = { samples: 500, rounds: 3, localSteps: 5, epochs: 5, centralizedEpochs: 5, fineTuneEpochs: 1, hidden: [16], responseSurfaceRounds: 30, charge: { members: 2, rounds: 10 } };
 
-export type MethodName = Method | 'federated+finetune' | 'federated+dp';
+/** 'federated RS' / 'local RS': the plant-adapted response surface of the optimization study, federated or on the plant's own rows (Williams–Otto study fleet). */
+export type MethodName = Method | 'federated+finetune' | 'federated+dp' | 'federated RS' | 'local RS';
 
 export interface PlantMetricsRow {
   plantId: string;
@@ -126,6 +136,7 @@ export type DemoEvent =
   | { type: 'progress'; what: string; done: number; total: number; label?: string }
   | { type: 'metrics'; rows: PlantMetricsRow[] }
   | { type: 'optimized'; outcome: OptimizationOutcome }
+  | { type: 'charged'; outcome: ChargeOutcome }
   | { type: 'report'; path: string };
 
 export interface DemoResult {
@@ -138,6 +149,10 @@ export interface DemoResult {
   optimization: OptimizationOutcome;
   /** Wall time of the whole run [s]. */
   elapsedS: number;
+  /** The plant-adapted response surfaces (Williams–Otto study fleet). */
+  surfaces?: ResponseSurfaces;
+  /** The EAF charge optimization (scenario 'eaf'). */
+  charge?: ChargeOutcome;
   /** Per plant: federated MSE / local MSE and federated MSE / centralized MSE. */
   ratios: { plantId: string; federatedOverLocal: number; federatedOverCentralized: number; fineTunedOverLocal: number }[];
 }
@@ -214,6 +229,15 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
     return { local, centralized: pooled.centralized, scaling: pooled.scaling };
   });
 
+  // The Williams–Otto study fleet: also the optimization study's plant-adapted response surface (in memory).
+  let surfaces: ResponseSurfaces | undefined;
+  if (prepared.fleet === 'same-process') {
+    surfaces = yield* drain<DemoEvent, ResponseSurfaces>((emit) =>
+      trainResponseSurfaces(prepared, { rounds: o.responseSurfaceRounds, seed: o.seed, onProgress: (done, total, label) => emit({ type: 'progress', what: 'response surfaces', done, total, label }) }),
+    );
+    yield { type: 'trained', method: `federated RS and local RS (plant-adapted cubic response surfaces, ${o.responseSurfaceRounds} rounds, in memory${surfaces.secureAggregation ? ' with SecAgg+' : ''})` };
+  }
+
   let dp: DpOutcome | undefined;
   if (o.dp !== false) {
     const noiseMultiplier = noiseMultiplierFor(o.dp.epsilon, o.dp.delta, o.rounds);
@@ -229,12 +253,14 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
 
   const metrics: PlantMetricsRow[] = [];
   for (const p of prepared.plants) {
-    const models: [MethodName, ProcessModel | undefined][] = [
+    const models: [MethodName, ProcessSurrogate | undefined][] = [
       ['local', compare.local[p.plantId]],
       ['federated', federated],
       ['federated+finetune', personalized[p.plantId]],
       ['centralized', compare.centralized],
       ['federated+dp', dp?.model],
+      ['local RS', surfaces?.local[p.plantId]],
+      ['federated RS', surfaces?.federated[p.plantId]],
     ];
     for (const [method, model] of models) {
       if (model === undefined) continue;
@@ -251,7 +277,14 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
     fineTunedOverLocal: mseOf(p.plantId, 'federated+finetune') / mseOf(p.plantId, 'local'),
   }));
 
-  yield { type: 'step', step: 5, title: 'Setpoint optimization with each model, scored on the true simulator' };
+  let charge: ChargeOutcome | undefined;
+  if (prepared.scenario === 'eaf') {
+    yield { type: 'step', step: 5, title: 'Charge optimization with the federated and local-only charge models, scored on the true simulator' };
+    charge = yield* drain<DemoEvent, ChargeOutcome>((emit) =>
+      optimizeCharges(prepared, { seed: o.seed, ...o.charge, onProgress: (done, total, label) => emit({ type: 'progress', what: 'charge fits and optimizations', done, total, label }) }),
+    );
+    yield { type: 'charged', outcome: charge };
+  } else yield { type: 'step', step: 5, title: 'Setpoint optimization with each model, scored on the true simulator' };
   const optimization = yield* drain<DemoEvent, OptimizationOutcome>((emit) =>
     optimizePlants(
       prepared,
@@ -260,6 +293,7 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
         federated: () => federated,
         'federated+finetune': (id) => personalized[id],
         centralized: () => compare.centralized,
+        ...(surfaces === undefined ? {} : { 'local RS': (id: string) => surfaces.local[id], 'federated RS': (id: string) => surfaces.federated[id] }),
       },
       { seed: o.seed, onProgress: (done, total, label) => emit({ type: 'progress', what: 'optimizations', done, total, label }) },
     ),
@@ -268,11 +302,11 @@ export async function* runDemo(input: Partial<DemoOptions> = {}): AsyncGenerator
 
   yield { type: 'step', step: 6, title: 'Report' };
   const reportPath = await writeDemoReport(dir, {
-    options: o, prepared, network: networkResult, metrics, ratios, dp, optimization,
+    options: o, prepared, network: networkResult, metrics, ratios, dp, optimization, surfaces, charge,
     models: { local: compare.local, federated, personalized, centralized: compare.centralized, dp: dp?.model },
   });
   yield { type: 'report', path: reportPath };
-  return { dir, reportPath, prepared, network: networkResult, metrics, dp, optimization, ratios, elapsedS: (Date.now() - startedMs) / 1000 };
+  return { dir, reportPath, prepared, network: networkResult, metrics, dp, optimization, surfaces, charge, ratios, elapsedS: (Date.now() - startedMs) / 1000 };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

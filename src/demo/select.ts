@@ -55,11 +55,20 @@ export interface SelectionReport {
   chosen: { hidden: number[]; federatedRounds: number; localEpochs: number; centralizedEpochs: number; fineTuneEpochs: number };
 }
 
+/**
+ * Candidates beyond the defaults, per plant set: on the Williams–Otto study fleet the federated
+ * model was still improving at 800 rounds and the local-only ones at 100 epochs, so the grid
+ * reaches further (1600 rounds, 300 epochs).
+ */
+export function selectionCandidates(prepared: Pick<PreparedPlants, 'fleet'>): Pick<SelectionOptions, 'rounds' | 'epochs'> {
+  return prepared.fleet === 'same-process' ? { rounds: [200, 400, 800, 1200, 1600], epochs: [10, 30, 100, 300] } : {};
+}
+
 /** Trains and scores every candidate on the validation blocks (see the file comment). */
 export async function selectDemoSettings(prepared: PreparedPlants, options: SelectionOptions): Promise<SelectionReport> {
   const o = {
     activation: 'tanh' as ActivationName, hidden: [[32, 32], [64, 64]], epochs: [5, 10, 30, 100], rounds: [100, 200, 400, 800], fineTuneEpochs: [1, 2, 5],
-    localSteps: 10, localLearningRate: 0.01, serverLearningRate: 0.02, learningRate: 0.01, fineTuneLearningRate: 0.001, batchSize: 32, ...options,
+    localSteps: 10, localLearningRate: 0.01, serverLearningRate: 0.02, learningRate: 0.01, fineTuneLearningRate: 0.001, batchSize: 32, ...selectionCandidates(prepared), ...options,
   };
   const plants = prepared.plants.map((p) => p.validation);
   const scaling = scalingOf(plants.map((p) => p.train));

@@ -37,8 +37,8 @@ export interface PlantCase {
 
 /** A scenario's cases: one per plant and model (the problem's back-off depends on the model), and the problem in words. */
 export interface ScenarioCases {
-  /** The plant's case, or why there is none (its true plant cannot meet the limits at all). */
-  caseFor(plant: DemoPlant, model: ProcessModel): PlantCase | { unreachable: string };
+  /** The plant's case for a model (a trained network, or a surrogate in the raw inputs), or why there is none (its true plant cannot meet the limits at all). */
+  caseFor(plant: DemoPlant, model: ProcessSurrogate): PlantCase | { unreachable: string };
   description: string;
 }
 

@@ -4,6 +4,11 @@
  * plants' windows together; the recommendation (F_B, T_R) is applied as is and scored on the plant's
  * true simulator against its true constrained optimum over the same box.
  *
+ * A model with a predictive standard deviation (the plant-adapted response surface,
+ * `trainPersonalizedFederation`) gets the limits as chance constraints at 97.5 % instead of the
+ * Mahalanobis trust region: its standard error grows where no plant has data, which is its own
+ * trust region (docs/optimization.md, "Williams–Otto: federated setpoints").
+ *
  * @example
  * const c = williamsOttoCases(prepared).caseFor(prepared.plants[0], federatedModel);
  */
@@ -13,6 +18,9 @@ import type { SimulatedPlant } from '../process/scenario.js';
 import { williamsOttoLimits } from '../process/williamsOtto.js';
 import type { PreparedPlants } from './plants.js';
 import { type PlantCase, type ScenarioCases, checkLimit, maxMahalanobis } from './setpoint-case.js';
+
+/** Probability with which a model with a predictive sd holds the limits (fixed before the study's seeds were run). */
+export const chanceConfidence = 0.975;
 
 /** The Williams–Otto scenario's cases (see the file comment). */
 export function williamsOttoCases(prepared: PreparedPlants): ScenarioCases {
@@ -34,13 +42,14 @@ export function williamsOttoCases(prepared: PreparedPlants): ScenarioCases {
       }
       return {
         optimum: optima.get(plant.plantId)!,
-        problem: () =>
+        problem: (surrogate) =>
           parseSetpointProblem(
             {
               variables: { [fName]: { min: f[0], max: f[1] }, [tName]: { min: t[0], max: t[1] } },
               objective: { maximize: `(${p.feedAKgPerS} + ${fName}) * (${p.priceP} * xP + ${p.priceE} * xE) - ${p.priceA * p.feedAKgPerS} - ${p.priceB} * ${fName}` },
-              constraints: [`xA <= ${williamsOttoLimits.xA}`, `xG <= ${williamsOttoLimits.xG}`],
-              trustRegion: { maxMahalanobis },
+              ...(surrogate.predictStd === undefined
+                ? { constraints: [`xA <= ${williamsOttoLimits.xA}`, `xG <= ${williamsOttoLimits.xG}`], trustRegion: { maxMahalanobis } }
+                : { constraints: (['xA', 'xG'] as const).map((y) => ({ name: `${y} <= ${williamsOttoLimits[y]}`, expression: `${y} <= ${williamsOttoLimits[y]}`, confidence: chanceConfidence })) }),
             },
             `${plant.plantId} profit`,
           ),
@@ -56,6 +65,7 @@ export function williamsOttoCases(prepared: PreparedPlants): ScenarioCases {
     },
     description:
       `Each plant maximises its profit (F_A + F_B)(p_P·x_P + p_E·x_E) − p_A·F_A − p_B·F_B [$/s] subject to x_A ≤ ${williamsOttoLimits.xA}, x_G ≤ ${williamsOttoLimits.xG}, ` +
-      `over F_B ∈ [${f.join(', ')}] kg/s, T_R ∈ [${t.join(', ')}] °C (the plants' windows together), applied as is; true optimum over the same box.`,
+      `over F_B ∈ [${f.join(', ')}] kg/s, T_R ∈ [${t.join(', ')}] °C (the plants' windows together), applied as is; true optimum over the same box. ` +
+      `Networks keep within Mahalanobis distance ${maxMahalanobis} of their training inputs; the response surfaces (RS) hold the limits with probability ${chanceConfidence} under their own prediction standard error instead.`,
   };
 }

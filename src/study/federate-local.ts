@@ -12,8 +12,8 @@
  * run.parameters['plant-a']; // the shared body with plant-a's own shift and offset
  */
 import { InMemoryGrid } from '../federation/in-memory-grid.js';
-import { createPlant, type PlantHandler } from '../federation/plant.js';
-import { runFederation } from '../federation/run.js';
+import { createPlant, type PlantHandler, type PlantMiddleware } from '../federation/plant.js';
+import { runFederation, type FitCollector } from '../federation/run.js';
 import { federatedScaling } from '../federation/feature-scaling.js';
 import { fedAvg } from '../federation/strategies/index.js';
 import type { Grid } from '../federation/grid.js';
@@ -37,6 +37,10 @@ export interface LocalParameterTraining {
   strategy?: Strategy;
   /** The summation behind the feature scaling (and any after-training sums). Default plain. */
   summation?: Summation;
+  /** How the round loop gathers fit updates (e.g. secure aggregation's `collectFit`). Default: each reply as is. */
+  collectFit?: FitCollector;
+  /** Each plant's privacy middleware, outermost first, outside its local-parameter store (e.g. `secureAggregationPlant()`). Default none. */
+  plantMiddleware?: (plantId: string) => PlantMiddleware[];
   seed?: number;
 }
 
@@ -74,7 +78,8 @@ export async function federateWithLocalParameters<M extends Model, T = undefined
   const noModel = (): never => {
     throw new RangeError('federateWithLocalParameters: the scaling grid answers statistics tasks only');
   };
-  const statsGrid = new InMemoryGrid(plants.map((p) => createPlant({ plantId: p.plantId, data: p.train, validation: p.test, model: noModel })));
+  const privacy = (plantId: string): PlantMiddleware[] => options.plantMiddleware?.(plantId) ?? [];
+  const statsGrid = new InMemoryGrid(plants.map((p) => createPlant({ plantId: p.plantId, data: p.train, validation: p.test, model: noModel, middleware: privacy(p.plantId) })));
   let scaling: ModelScaling;
   try {
     scaling = (await federatedScaling(statsGrid, plantIds, { runId, timeoutMs: timeouts.evaluateMs, summation })).scaling;
@@ -86,7 +91,7 @@ export async function federateWithLocalParameters<M extends Model, T = undefined
   const locals = plants.map(() => keepPlantParametersLocal(options.localIndices(template)));
   const grid = new InMemoryGrid(
     plants.map((p, i) =>
-      createPlant({ plantId: p.plantId, data: p.train, validation: p.test, model: factory, middleware: [locals[i].middleware], handlers: options.handlers?.(i, locals[i].personalize) }),
+      createPlant({ plantId: p.plantId, data: p.train, validation: p.test, model: factory, middleware: [...privacy(p.plantId), locals[i].middleware], handlers: options.handlers?.(i, locals[i].personalize) }),
     ),
   );
   try {
@@ -97,6 +102,7 @@ export async function federateWithLocalParameters<M extends Model, T = undefined
       runId, rounds, seed, initialParameters: global,
       training: { epochs: options.localEpochs ?? 3, batchSize: options.batchSize ?? 32, learningRate: options.learningRate ?? 0.003, optimizer: 'adam' },
       minPlants: plants.length, timeouts, featureScaling: true, summation, evaluateEvery: rounds,
+      ...(options.collectFit === undefined ? {} : { collectFit: options.collectFit }),
     })) {
       global = r.globalParameters;
       if (r.evaluation !== undefined) validationMse = r.evaluation.weighted.mse;

@@ -13,6 +13,7 @@
  */
 import type { PlantHandler } from '../federation/plant.js';
 import type { ModelScaling } from '../nn/process-model.js';
+import type { Summation } from '../federation/summation.js';
 import type { ProcessSurrogate } from '../optimize/surrogate.js';
 import { add, div, mul, sub } from '../tensor/ops/index.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -27,7 +28,12 @@ export interface PersonalizedFederationOptions extends LocalParameterTraining {
   outputNames: readonly string[];
   /** The model (sizes come from the names). Default: a cubic response surface with shift and offset. */
   model?: Omit<PlantAdaptedModelSpec, 'inputSize' | 'outputSize' | 'seed'>;
+  /** The summation of the uncertainty statistics after training (its arrays: centredGram, sse, localParameters, plants). Default `summation`. */
+  statisticsSummation?: Summation;
 }
+
+/** Task kind of the after-training uncertainty statistics (for a plant's secure-aggregation middleware). */
+export const responseSurfaceStatisticsKind = 'response-surface.statistics';
 
 export interface PersonalizedFederation {
   /** Each plant's model in physical units (its own shift and offset), with `predictStd` when the body is linear. */
@@ -39,7 +45,7 @@ export interface PersonalizedFederation {
   validationMse: number;
 }
 
-const statisticsKind = 'response-surface.statistics';
+const statisticsKind = responseSurfaceStatisticsKind;
 
 /** Trains the plant-adapted model over `plants` (one plant: local-only) and builds each plant's surrogate. */
 export async function trainPersonalizedFederation(plants: readonly PlantSplit[], options: PersonalizedFederationOptions): Promise<PersonalizedFederation> {
@@ -68,7 +74,7 @@ export async function trainPersonalizedFederation(plants: readonly PlantSplit[],
     handlers: linear ? handlers : undefined,
     afterTraining: async ({ grid, plantIds, global, scaling, runId, rounds, summation }) => {
       if (!linear) return undefined;
-      const out = await summation.sum(grid, plantIds, { kind: statisticsKind, runId, round: rounds + 1, config: {}, arrays: { parameters: global, ...scaling } }, { timeoutMs: 600_000 });
+      const out = await (options.statisticsSummation ?? summation).sum(grid, plantIds, { kind: statisticsKind, runId, round: rounds + 1, config: {}, arrays: { parameters: global, ...scaling } }, { timeoutMs: 600_000 });
       if (out.contributors.length !== plantIds.length) throw new RangeError(`uncertainty statistics: ${out.contributors.length} of ${plantIds.length} plants answered`);
       return { centredGram: out.sums.centredGram, sse: out.sums.sse, count: out.count, localParameters: out.sums.localParameters[0], plants: out.sums.plants[0] };
     },
