@@ -145,7 +145,7 @@ export async function run(): Promise<void> {
   const helper = await startGemmThreads();
   console.log(
     `Crucible: float64, kernels ${wasmKernels ? 'WebAssembly SIMD (f64x2)' : 'TypeScript (no build/kernels.wasm)'}, ` +
-      `threads ${helper ? '2 (products ≥ 2^20 multiply-adds; layers of 2^15–2^20 while the helper keeps up)' : '1'}`,
+      `threads ${helper ? '2 (products ≥ 2^20 multiply-adds; layers of 2^15–2^20 while the helper keeps up and timing shows it pays)' : '1'}`,
   );
   console.log(`TF.js ${tf.version.tfjs}: backend ${backend}`);
   console.log('FLOPs per step = 2·B·(3·Σ in·out − in₀·out₀): forward, weight-gradient and input-gradient products (2·m·n·k each), no input gradient for the first layer; elementwise work not counted.');

@@ -5,7 +5,8 @@
  * - forward: the rows of y = act(x·W + b) in chunks that both threads claim;
  * - backward: the helper starts on the rows of ∂x = gz·Wᵀ while this thread makes ∂W in its private
  *   memory, then joins on the rows of ∂x that are left.
- * Used only while the helper is polling for work (see row-workers.ts); every row is computed by
+ * Used only while the helper is polling for work (see row-workers.ts) and only when timing both
+ * ways on the layer shows that two threads are faster (see thread-payoff.ts); every row is computed by
  * the same kernels in the same order as on one thread, so the bits do not depend on the split, and
  * rows the helper is late with are recomputed here in private memory.
  */
@@ -14,18 +15,26 @@ import type { DenseActivation, DenseBackwardData, DenseGradients, DenseShape, Pr
 import { denseActivationCodes, denseForwardLocal, logistic } from './dense.js';
 import { JobKind, MAX_CHUNKS, type RowWorkers } from './row-workers.js';
 import { regions, sharedKernels } from './wasm.js';
+import { ThreadPayoff, Trial } from './thread-payoff.js';
 
 /** From this many multiply-adds a layer is shared with the helper while it is polling. */
 const MIDSIZE_MIN_MACS = 1 << 15;
 /** Conservative multiply-adds per µs of one thread, for the deadline after which a chunk is stolen. */
 const MACS_PER_MICRO = 4000;
 
-/** The pool, if the layer is mid-size and the helper is polling right now. */
-function poolFor(s: DenseShape, macs: number): RowWorkers | null {
-  if (macs < MIDSIZE_MIN_MACS || macs >= THREADS_MIN_MACS || s.rows % 4 !== 0 || s.rows < 8) return null;
+/** Whether the layer is mid-size (and its rows split into chunks of 4). */
+function midsize(s: DenseShape, macs: number): boolean {
+  return macs >= MIDSIZE_MIN_MACS && macs < THREADS_MIN_MACS && s.rows % 4 === 0 && s.rows >= 8;
+}
+
+/** The pool, if the helper is polling right now (asking wakes a blocked helper for later jobs). */
+function hotPool(): RowWorkers | null {
   const pool = sharedPool();
   return pool !== null && pool.hot() ? pool : null;
 }
+
+/** Which way pays (see thread-payoff.ts). */
+export const payoff = new ThreadPayoff();
 
 /** Rows per chunk: a multiple of 4, about 8 chunks, at most MAX_CHUNKS. */
 function chunkRowsFor(rows: number): number {
@@ -51,10 +60,18 @@ export function denseForwardThreaded(act: DenseActivation, s: DenseShape, x: Flo
   const { rows, inputs, outputs } = s;
   const macs = rows * inputs * outputs;
   const kernels = sharedKernels;
-  if (kernels === null || outputs % 4 !== 0) return false;
-  const pool = poolFor(s, macs);
+  if (kernels === null || outputs % 4 !== 0 || !midsize(s, macs) || sharedPool() === null) return false;
+  const trial = payoff.next();
+  if (trial === Trial.one) return false;
+  const t0 = performance.now();
+  const pool = trial === Trial.timedOne ? null : hotPool();
   const at = pool === null ? null : regions(kernels, [128, 128, rows * inputs * 8, inputs * outputs * 8, outputs * 8, rows * outputs * 8]);
-  if (pool === null || at === null) return false;
+  if (pool === null || at === null) {
+    if (trial === Trial.two) return false;
+    denseForwardLocal(act, s, x, w, b, y);
+    payoff.record((performance.now() - t0) * 1000);
+    return true;
+  }
   const [tile, helperTile, offX, offW, offB, offY] = at;
   const heap = kernels.heap();
   heap.set(x, offX / 8);
@@ -76,6 +93,7 @@ export function denseForwardThreaded(act: DenseActivation, s: DenseShape, x: Flo
   );
   copyRowsOut(kernels.heap(), offY, y, rows, outputs, chunkRows, stolen);
   if (act === 'sigmoid') for (let i = 0; i < y.length; i++) y[i] = logistic(y[i]);
+  if (trial === Trial.timedTwo) payoff.record((performance.now() - t0) * 1000);
   return true;
 }
 
@@ -88,11 +106,20 @@ export function denseBackwardThreaded(s: DenseShape, data: DenseBackwardData, in
   const macs = rows * inputs * outputs;
   const kernels = sharedKernels;
   const gx = into.input;
-  if (kernels === null || gx === null) return false;
-  const pool = poolFor(s, macs);
+  if (kernels === null || gx === null || !midsize(s, macs) || sharedPool() === null) return false;
+  const trial = payoff.next();
+  if (trial === Trial.one) return false;
+  const t0 = performance.now();
+  const pool = trial === Trial.timedOne ? null : hotPool();
   const packedBytes = Math.ceil(inputs / 4) * 4 * outputs * 8;
   const at = pool === null ? null : regions(kernels, [128, 128, rows * outputs * 8, inputs * outputs * 8, packedBytes, rows * inputs * 8, inputs * 8]);
-  if (pool === null || at === null) return false;
+  if (pool === null || at === null) {
+    if (trial === Trial.two) return false;
+    pass.weight(data.x, into);
+    pass.inputRows(data.w, into, 0, rows);
+    payoff.record((performance.now() - t0) * 1000);
+    return true;
+  }
   const [tile, helperTile, offG, offW, offWp, offGx, offZero] = at;
   const heap = kernels.heap();
   const local = pass.kernels.heap();
@@ -120,5 +147,6 @@ export function denseBackwardThreaded(s: DenseShape, data: DenseBackwardData, in
     () => pass.weight(data.x, into),
   );
   copyRowsOut(kernels.heap(), offGx, gx, rows, inputs, chunkRows, stolen);
+  if (trial === Trial.timedTwo) payoff.record((performance.now() - t0) * 1000);
   return true;
 }

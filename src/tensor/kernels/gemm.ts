@@ -18,8 +18,14 @@ import { WORKSPACE_BASE, type WasmKernels, sharedKernels, wasmKernels } from './
 
 /** Below this many multiply-adds the copies into wasm memory cost more than SIMD saves. */
 export const WASM_MIN_MACS = 4096;
-/** Operands of at most this many values (32 KiB each) stay in L1 cache: they are multiplied in place, unpacked. */
+/** Operands of at most this many values (32 KiB each) stay in L1 cache: they are multiplied in place, unpacked… */
 const UNPACKED_MAX_VALUES = 4096;
+/**
+ * …if both together hold at most this many (48 KiB). Two 64 × 64 operands read in place are slower
+ * than packed (64 × 64 × 64: ~28.5 µs against ~26.5 on one core): their 512-byte rows map a panel's
+ * column into a few cache sets.
+ */
+const UNPACKED_MAX_PAIR = 6144;
 /** From this many multiply-adds a product is split across two threads (waking the helper costs ~10–50 µs). */
 export const THREADS_MIN_MACS = 1 << 20;
 
@@ -88,7 +94,9 @@ export function gemmInMemory(
 ): void {
   if (m === 0 || n === 0 || k === 0) return;
   const x = kernels.exports;
-  if (m % 4 === 0 && (transB || n % 4 === 0) && m * k <= UNPACKED_MAX_VALUES && k * n <= UNPACKED_MAX_VALUES && m * n * k < THREADS_MIN_MACS) {
+  // gemmUnpacked packs a transposed B anyway (only op(A) is then read in place).
+  const inL1 = m * k <= UNPACKED_MAX_VALUES && k * n <= UNPACKED_MAX_VALUES && (transB || m * k + k * n <= UNPACKED_MAX_PAIR);
+  if (m % 4 === 0 && (transB || n % 4 === 0) && inL1 && m * n * k < THREADS_MIN_MACS) {
     x.gemmUnpacked(transA ? 1 : 0, transB ? 1 : 0, m, n, k, offA, offB, offC, scratch);
     return;
   }
