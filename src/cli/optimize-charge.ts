@@ -129,6 +129,7 @@ interface EafStudyFlags {
   seeds: number[];
   fleet: 'reported' | 'validation';
   members: number;
+  starts: number;
   confidence: number;
   prior: boolean;
   models?: string;
@@ -144,13 +145,14 @@ export function eafStudyCommand(): Command {
     .option('--fleet <name>', "'reported' (the three shops) or 'validation' (other scrap qualities, for choosing settings)", oneOf(['reported', 'validation'] as const), 'reported')
     .option('--members <n>', 'bootstrap members of each model', integer(1), 16)
     .option('--confidence <p>', 'probability every chemistry limit is held (0: none)', confidence, 0.975)
+    .option('--starts <n>', 'seeded random starts of the sequential LP (besides the box centre and the optimum without back-off)', integer(0), 6)
     .option('--no-prior', 'fit on the heat records alone (no spec-sheet prior on Cu, Sn, Ni, Mo)')
     .option('--models <dir>', 'write each plant’s federated charge model (first seed) to DIR/<plant>.charge-model.json')
     .option('--svg <file>', 'write every plant’s cost–CO2 Pareto front (first seed) as SVG, model on the truth vs exact')
     .option('--json', 'print the rows as JSON')
     .action(async (flags: EafStudyFlags) => {
       const plants = flags.fleet === 'validation' ? eafValidationFleet() : eafPaperPreset();
-      const common = { plants, members: flags.members, prior: flags.prior, confidence: flags.confidence === 0 ? undefined : flags.confidence };
+      const common = { plants, members: flags.members, randomStarts: flags.starts, prior: flags.prior, confidence: flags.confidence === 0 ? undefined : flags.confidence };
       const rows: EafStudyRow[] = [];
       for (const seed of flags.seeds) {
         rows.push(...(await eafChargeStudy({ ...common, seed, onProgress: (s) => (flags.json ? undefined : process.stderr.write(`seed ${seed}: fitted ${s}\n`)) })));

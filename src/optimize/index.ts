@@ -12,6 +12,7 @@ export { optimizeSequentialLp, type SequentialLpOptions } from './sequential-lp.
 export { optimizeCharge, chargeParetoFront, chargeSetpointProblem, chargeExpressions, co2PerCarbon, type ChargeMaterial, type ChargeProblem, type ChargeRecommendation, type OutputBound, type ParetoPoint } from './charge.js';
 export { ensembleSurrogate } from './ensemble.js';
 export { normalQuantile } from './chance.js';
+export { predictiveCoverage, type CoverageSummary } from './coverage.js';
 export { solveLinearProgram, toLpFormat, loadHighs, type LinearProgram, type LpConstraint, type LpSolution, type LpVariable } from './lp.js';
 export type { ProcessSurrogate } from './surrogate.js';
 export { minimizeLbfgsb } from './lbfgsb.js';
