@@ -89,11 +89,23 @@ function rsaKeyPair(): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.p
   };
 }
 
+/**
+ * A random positive 16-byte serial whose DER INTEGER is minimal: first byte 0x01…0x7f. node-forge
+ * writes the hex as given after dropping at most one leading 0x00 byte, so the earlier rule (only a
+ * leading nibble 0) gave, for 1 serial in ~8,000, bytes 00 00 0x… → an INTEGER padded with 0x00,
+ * which OpenSSL refuses (ERR_OSSL_ASN1_ILLEGAL_PADDING) — a certificate that could never be used.
+ */
+export function serialNumber(random: Uint8Array): string {
+  if (random.length !== 16) throw new RangeError(`serialNumber: expected 16 random bytes, got ${random.length}`);
+  const bytes = Uint8Array.from(random);
+  bytes[0] = bytes[0] & 0x7f || 0x01;
+  return Buffer.from(bytes).toString('hex');
+}
+
 function newCertificate(publicKey: forge.pki.rsa.PublicKey, validDays: number): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  // A positive 16-byte serial (leading nibble < 8 keeps the DER integer positive).
-  cert.serialNumber = `0${randomBytes(16).toString('hex').slice(1)}`;
+  cert.serialNumber = serialNumber(randomBytes(16));
   const now = Date.now();
   cert.validity.notBefore = new Date(now - 60_000);
   cert.validity.notAfter = new Date(now + validDays * dayMs);
