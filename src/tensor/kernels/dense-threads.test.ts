@@ -19,7 +19,7 @@ const b = random(64);
 const g = random(64 * 64);
 
 /** A forward and a backward pass of the layer by the given pair of kernels. */
-function pass(forward: typeof denseForward, backward: typeof denseBackward) {
+function pass(forward: (...args: Parameters<typeof denseForwardPortable>) => unknown, backward: typeof denseBackwardPortable) {
   const y = new Float64Array(64 * 64);
   forward('tanh', s, x, w, b, y);
   const into = { weight: new Float64Array(64 * 64), bias: new Float64Array(64), input: new Float64Array(64 * 64), inputFresh: true };

@@ -11,7 +11,8 @@
  * rows the helper is late with are recomputed here in private memory.
  */
 import { THREADS_MIN_MACS, sharedPool } from './gemm.js';
-import type { DenseActivation, DenseBackwardData, DenseGradients, DenseShape, PrivateBackward } from './dense.js';
+import type { DenseActivation, DenseBackwardData, DenseGradients, DenseShape, DenseSnapshot, PrivateBackward } from './dense.js';
+import type { Resident } from './resident.js';
 import { denseActivationCodes, denseForwardLocal, logistic } from './dense.js';
 import { JobKind, MAX_CHUNKS, type RowWorkers } from './row-workers.js';
 import { regions, sharedKernels } from './wasm.js';
@@ -55,8 +56,19 @@ function copyRowsOut(heap: Float64Array, offset: number, y: Float64Array, rows: 
   }
 }
 
-/** y = act(x·W + b) on two threads; false (nothing done) when the layer or the moment does not suit. */
-export function denseForwardThreaded(act: DenseActivation, s: DenseShape, x: Float64Array, w: Float64Array, b: Float64Array, y: Float64Array): boolean {
+/**
+ * y = act(x·W + b) on two threads; false (nothing done) when the layer or the moment does not suit,
+ * else what `denseForwardLocal` returns when the timing trial ran it on one thread (null on two).
+ */
+export function denseForwardThreaded(
+  act: DenseActivation,
+  s: DenseShape,
+  x: Float64Array,
+  w: Float64Array,
+  b: Float64Array,
+  y: Float64Array,
+  input: Resident | null = null,
+): DenseSnapshot | null | false {
   const { rows, inputs, outputs } = s;
   const macs = rows * inputs * outputs;
   const kernels = sharedKernels;
@@ -68,9 +80,9 @@ export function denseForwardThreaded(act: DenseActivation, s: DenseShape, x: Flo
   const at = pool === null ? null : regions(kernels, [128, 128, rows * inputs * 8, inputs * outputs * 8, outputs * 8, rows * outputs * 8]);
   if (pool === null || at === null) {
     if (trial === Trial.two) return false;
-    denseForwardLocal(act, s, x, w, b, y);
+    const snapshot = denseForwardLocal(act, s, x, w, b, y, input);
     payoff.record((performance.now() - t0) * 1000);
-    return true;
+    return snapshot;
   }
   const [tile, helperTile, offX, offW, offB, offY] = at;
   const heap = kernels.heap();
@@ -94,7 +106,7 @@ export function denseForwardThreaded(act: DenseActivation, s: DenseShape, x: Flo
   copyRowsOut(kernels.heap(), offY, y, rows, outputs, chunkRows, stolen);
   if (act === 'sigmoid') for (let i = 0; i < y.length; i++) y[i] = logistic(y[i]);
   if (trial === Trial.timedTwo) payoff.record((performance.now() - t0) * 1000);
-  return true;
+  return null;
 }
 
 /**

@@ -18,7 +18,8 @@ import { WASM_MIN_MACS, gemmInMemory, gemmScratchBytes, kernelsFor } from './gem
 import { denseBackwardThreaded, denseForwardThreaded } from './dense-threads.js';
 import { gemmPortable } from './gemm-portable.js';
 import { tanhScalar } from './tanh.js';
-import { type WasmKernels, regions } from './wasm.js';
+import { type WasmKernels, regions, wasmKernels } from './wasm.js';
+import { type Resident, residentAlloc, residentValid } from './resident.js';
 
 /** The activations a dense pass applies itself: those whose derivative is a function of the output. */
 export const denseActivationCodes = { linear: 0, tanh: 1, relu: 2, sigmoid: 3 } as const;
@@ -43,7 +44,20 @@ function onWasm(s: DenseShape): WasmKernels | null {
   return macs >= WASM_MIN_MACS ? kernelsFor(macs) : null;
 }
 
-/** y = act(x·W + b); y is fully overwritten. */
+/**
+ * A forward pass' operands as left in the main thread's wasm memory (see resident.ts): its input x,
+ * weights W and output y (null for sigmoid, whose output is made in TypeScript).
+ */
+export interface DenseSnapshot {
+  readonly x: Resident;
+  readonly w: Resident;
+  readonly y: Resident | null;
+}
+
+/**
+ * y = act(x·W + b); y is fully overwritten. `input`, when given, is a resident copy of x (a previous
+ * pass' output, still holding x's values). Returns where the pass left its operands, or null.
+ */
 export function denseForward(
   act: DenseActivation,
   s: DenseShape,
@@ -51,19 +65,48 @@ export function denseForward(
   w: Float64Array,
   b: Float64Array,
   y: Float64Array,
-): void {
-  if (!denseForwardThreaded(act, s, x, w, b, y)) denseForwardLocal(act, s, x, w, b, y);
+  input: Resident | null = null,
+): DenseSnapshot | null {
+  const threaded = denseForwardThreaded(act, s, x, w, b, y, input);
+  return threaded === false ? denseForwardLocal(act, s, x, w, b, y, input) : threaded;
+}
+
+/** Regions of the ring for a pass' x, W and y (x reused from `input` if still valid), or null. */
+function residentOperands(s: DenseShape, input: Resident | null): { x: Resident; w: Resident; y: Resident; xCopied: boolean } | null {
+  const { rows, inputs, outputs } = s;
+  const w = residentAlloc(inputs * outputs);
+  const y = residentAlloc(rows * outputs);
+  if (w === null || y === null) return null;
+  // Checked after the allocations above, which may have gone round the ring past it.
+  if (input !== null && input.values === rows * inputs && residentValid(input)) return { x: input, w, y, xCopied: false };
+  const x = residentAlloc(rows * inputs);
+  return x === null ? null : { x, w, y, xCopied: true };
 }
 
 /** `denseForward` on this thread alone (in its wasm memory, or in TypeScript). */
-export function denseForwardLocal(act: DenseActivation, s: DenseShape, x: Float64Array, w: Float64Array, b: Float64Array, y: Float64Array): void {
+export function denseForwardLocal(
+  act: DenseActivation,
+  s: DenseShape,
+  x: Float64Array,
+  w: Float64Array,
+  b: Float64Array,
+  y: Float64Array,
+  input: Resident | null = null,
+): DenseSnapshot | null {
   const { rows, inputs, outputs } = s;
   const kernels = onWasm(s);
   const at = kernels === null ? null : regions(kernels, [gemmScratchBytes(kernels, outputs, inputs), rows * inputs * 8, inputs * outputs * 8, outputs * 8, rows * outputs * 8]);
   if (kernels !== null && at !== null) {
-    const [scratch, offX, offW, offB, offY] = at;
+    let [scratch, offX, offW, offB, offY] = at;
+    // On the private memory the operands go to the ring (regions() above made sure it exists).
+    const ring = kernels === wasmKernels ? residentOperands(s, input) : null;
     const heap = kernels.heap();
-    heap.set(x, offX / 8);
+    if (ring !== null) {
+      offX = ring.x.offset;
+      offW = ring.w.offset;
+      offY = ring.y.offset;
+    }
+    if (ring === null || ring.xCopied) heap.set(x, offX / 8);
     heap.set(w, offW / 8);
     heap.set(b, offB / 8);
     const k = kernels.exports;
@@ -72,9 +115,10 @@ export function denseForwardLocal(act: DenseActivation, s: DenseShape, x: Float6
     if (act === 'tanh' || act === 'relu') k.activate(denseActivationCodes[act], offY, rows * outputs);
     y.set(heap.subarray(offY / 8, offY / 8 + rows * outputs));
     if (act === 'sigmoid') for (let i = 0; i < y.length; i++) y[i] = logistic(y[i]);
-  } else {
-    denseForwardPortable(act, s, x, w, b, y);
+    return ring === null ? null : { x: ring.x, w: ring.w, y: act === 'sigmoid' ? null : ring.y };
   }
+  denseForwardPortable(act, s, x, w, b, y);
+  return null;
 }
 
 /** `denseForward` in TypeScript alone (the path without the .wasm, and for tiny layers). */
@@ -120,9 +164,9 @@ export interface DenseBackwardData {
  * Adds the gradients of y = act(x·W + b), given g = ∂L/∂y, into `into`: ∂W += xᵀ·gz, ∂b += Σ_rows gz,
  * ∂x += gz·Wᵀ, with gz = g ⊙ act′. `y` is the forward pass' output (unused for 'linear').
  */
-export function denseBackward(act: DenseActivation, s: DenseShape, data: DenseBackwardData, into: DenseGradients): void {
+export function denseBackward(act: DenseActivation, s: DenseShape, data: DenseBackwardData, into: DenseGradients, snapshot: DenseSnapshot | null = null): void {
   const kernels = onWasm(s);
-  const pass = kernels === null ? null : PrivateBackward.layout(kernels, s);
+  const pass = kernels === null ? null : PrivateBackward.layout(kernels, s, kernels === wasmKernels ? snapshot : null);
   if (pass === null) {
     denseBackwardPortable(act, s, data, into);
     return;
@@ -144,13 +188,16 @@ export class PrivateBackward {
     readonly s: DenseShape,
     /** Byte offsets: scratch, gz, y, x, W, ∂W, ∂b, ∂x. */
     readonly at: readonly number[],
+    /** The forward pass' operands still in this memory's ring, if any (then y, x, W are read there). */
+    readonly snapshot: DenseSnapshot | null,
   ) {}
 
-  static layout(kernels: WasmKernels, s: DenseShape): PrivateBackward | null {
+  /** `snapshot` must be in `kernels`' memory (the private one). */
+  static layout(kernels: WasmKernels, s: DenseShape, snapshot: DenseSnapshot | null = null): PrivateBackward | null {
     const { rows, inputs, outputs } = s;
     const scratchBytes = Math.max(gemmScratchBytes(kernels, outputs, rows), gemmScratchBytes(kernels, inputs, outputs));
     const at = regions(kernels, [scratchBytes, rows * outputs * 8, rows * outputs * 8, rows * inputs * 8, inputs * outputs * 8, inputs * outputs * 8, outputs * 8, rows * inputs * 8]);
-    return at === null ? null : new PrivateBackward(kernels, s, at);
+    return at === null ? null : new PrivateBackward(kernels, s, at, snapshot);
   }
 
   /** Byte offset of gz (valid after `outputGradient`). */
@@ -161,10 +208,12 @@ export class PrivateBackward {
   /** gz = g ⊙ act′(y) in wasm memory, and ∂b += Σ_rows gz in the same pass when wanted. */
   outputGradient(act: DenseActivation, g: Float64Array, y: Float64Array, into: DenseGradients): void {
     const { rows, outputs } = this.s;
-    const [, offG, offY, , , , offGb] = this.at;
+    const [, offG, copyY, , , , offGb] = this.at;
+    const resident = residentOf(this.snapshot?.y);
+    const offY = resident ?? copyY;
     const heap = this.kernels.heap();
     heap.set(g, offG / 8);
-    if (act !== 'linear') heap.set(y, offY / 8);
+    if (act !== 'linear' && resident === null) heap.set(y, offY / 8);
     if (into.bias !== null) heap.set(into.bias, offGb / 8);
     this.kernels.exports.outputGradient(denseActivationCodes[act], offG, offY, rows, outputs, into.bias === null ? 0 : offGb);
     if (into.bias !== null) into.bias.set(heap.subarray(offGb / 8, offGb / 8 + outputs));
@@ -174,9 +223,11 @@ export class PrivateBackward {
   weight(x: Float64Array, into: DenseGradients): void {
     if (into.weight === null) return;
     const { rows, inputs, outputs } = this.s;
-    const [scratch, offG, , offX, , offGw] = this.at;
+    const [scratch, offG, , copyX, , offGw] = this.at;
+    const resident = residentOf(this.snapshot?.x);
+    const offX = resident ?? copyX;
     const heap = this.kernels.heap();
-    heap.set(x, offX / 8);
+    if (resident === null) heap.set(x, offX / 8);
     heap.set(into.weight, offGw / 8);
     gemmInMemory(this.kernels, true, false, inputs, outputs, rows, offX, offG, offGw, scratch);
     into.weight.set(heap.subarray(offGw / 8, offGw / 8 + inputs * outputs));
@@ -185,10 +236,12 @@ export class PrivateBackward {
   /** Rows [i0, i1) of ∂x (+)= gz·Wᵀ into `into.input` (which must be wanted). */
   inputRows(w: Float64Array, into: DenseGradients, i0: number, i1: number): void {
     const { inputs, outputs } = this.s;
-    const [scratch, offG, , , offW, , , offGx] = this.at;
+    const [scratch, offG, , , copyW, , , offGx] = this.at;
+    const resident = residentOf(this.snapshot?.w);
+    const offW = resident ?? copyW;
     const gx = into.input!;
     const heap = this.kernels.heap();
-    heap.set(w, offW / 8);
+    if (resident === null) heap.set(w, offW / 8);
     const from = offGx / 8 + i0 * inputs;
     const count = (i1 - i0) * inputs;
     if (into.inputFresh) heap.fill(0, from, from + count);
@@ -196,6 +249,11 @@ export class PrivateBackward {
     gemmInMemory(this.kernels, false, true, i1 - i0, inputs, outputs, offG + i0 * outputs * 8, offW, offGx + i0 * inputs * 8, scratch);
     gx.set(heap.subarray(from, from + count), i0 * inputs);
   }
+}
+
+/** Byte offset of a resident copy still valid, else null. */
+function residentOf(r: Resident | null | undefined): number | null {
+  return r !== null && r !== undefined && residentValid(r) ? r.offset : null;
 }
 
 /** `denseBackward` in TypeScript alone (the path without the .wasm, and for tiny layers). */

@@ -29,6 +29,40 @@ test('tanh of a whole array is within 1e-15 relative of Math.tanh, odd, and exac
   assert.ok(nan.every(Number.isNaN));
 });
 
+/** A dense grid: every 1/4096 on [−21, 21] (all table intervals, both signs, past the clamp), plus tiny and huge |x|. */
+function denseGrid(): Float64Array {
+  const values: number[] = [];
+  for (let i = -21 * 4096; i <= 21 * 4096; i++) values.push(i / 4096 + (i % 7) * 1e-6);
+  for (let e = -320; e <= 308; e++) values.push(10 ** e, -(10 ** e), 3.7 * 10 ** e);
+  // Just below and above each table point k/64.
+  for (let k = 0; k <= 1300; k++) values.push(k / 64 - 2 ** -40, k / 64 + 2 ** -40);
+  values.push(5e-324, -5e-324, Number.MIN_VALUE * 3, Number.MAX_VALUE, -Number.MAX_VALUE);
+  return Float64Array.from(values);
+}
+
+test('tanh over a dense grid: relative error ≤ 1e-15 against Math.tanh, tiny |x| to huge |x|; NaN and ±∞ as Math.tanh', () => {
+  const x = denseGrid();
+  const y = new Float64Array(x.length);
+  tanhInto(x, y);
+  let worst = 0;
+  for (let i = 0; i < x.length; i++) {
+    const expected = Math.tanh(x[i]);
+    const rel = expected === 0 ? Math.abs(y[i]) : Math.abs(y[i] - expected) / Math.abs(expected);
+    assert.ok(rel <= 1e-15, `tanh(${x[i]}) = ${y[i]}, Math.tanh gives ${expected} (relative error ${rel})`);
+    worst = Math.max(worst, rel);
+    assert.ok(Object.is(tanhScalar(x[i]), y[i]), `at ${x[i]}: array ${y[i]}, scalar ${tanhScalar(x[i])}`);
+  }
+  assert.ok(worst > 0, 'the grid exercises rounding (not every value exact)');
+  const special = Float64Array.of(NaN, Infinity, -Infinity, 0, -0, NaN, 1, -1);
+  const out = new Float64Array(special.length);
+  const long = Float64Array.from({ length: 64 }, (_, i) => special[i % special.length]);
+  const longOut = new Float64Array(64); // long enough for the wasm path
+  tanhInto(long, longOut);
+  for (let i = 0; i < 64; i++) assert.ok(Object.is(longOut[i], Math.tanh(long[i])), `tanh(${long[i]}) = ${longOut[i]}, Math.tanh gives ${Math.tanh(long[i])}`);
+  tanhInto(special, out); // the TypeScript path (short)
+  for (let i = 0; i < special.length; i++) assert.ok(Object.is(out[i], Math.tanh(special[i])), `tanh(${special[i]}) = ${out[i]}`);
+});
+
 test(
   'the WebAssembly tanh and its TypeScript twin give identical bits',
   { skip: process.env.CRUCIBLE_WASM === '0' ? 'CRUCIBLE_WASM=0: the TypeScript kernels were asked for' : false },

@@ -12,8 +12,9 @@
  * missing, or `CRUCIBLE_WASM=0`, its instance is null and callers use the TypeScript kernels, which
  * compute the same values (see gemm-portable.ts, tanh.ts, dense.ts).
  *
- * Memory layout is the callers' business: the first 64 KiB hold only the tanh table, and `workspace(bytes)`
- * hands out the region after it (grown on demand, never shrunk), valid until the next call.
+ * Memory layout is the callers' business: the first 64 KiB hold only the tanh table, the next 1 MiB
+ * the ring of resident operands (resident.ts), and `workspace(bytes)` hands out the region after it
+ * (grown on demand, never shrunk), valid until the next call.
  */
 import { readFileSync } from 'node:fs';
 import { TANH_TABLE, tanhTable } from './tanh-table.js';
@@ -62,8 +63,12 @@ export interface WasmKernels {
   heap(): Float64Array;
 }
 
-/** Start of the workspace: byte offsets below hold only the tanh table (the kernels have no static data). */
-export const WORKSPACE_BASE = 65536;
+/** Start of the ring of resident operands (resident.ts); the bytes below hold only the tanh table (the kernels have no static data). */
+export const RING_BASE = 65536;
+/** Size of the ring: 1 MiB. */
+export const RING_BYTES = 1 << 20;
+/** Start of the workspace, after the ring. */
+export const WORKSPACE_BASE = RING_BASE + RING_BYTES;
 const PAGE = 65536;
 /** 2 GiB of 64 KiB pages: byte offsets stay below 2^31 and fit the worker's Int32 job slots. */
 const MAX_PAGES = 32768;

@@ -13,6 +13,7 @@
 import { Tensor, shapeOf } from '../tensor.js';
 import { recordOp } from '../autodiff.js';
 import { type DenseActivation, denseActivationCodes, denseBackward, denseForward } from '../kernels/dense.js';
+import type { Resident } from '../kernels/resident.js';
 import { type ActivationLease, leaseValid, releaseLease } from '../activation-slots.js';
 
 export type { DenseActivation } from '../kernels/dense.js';
@@ -38,6 +39,12 @@ export function dense(x: Tensor, weight: Tensor, bias: Tensor, activation: Dense
 export function linear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
   return denseOp('linear', x, weight, bias, 'linear', null);
 }
+
+/**
+ * Where a dense op left its output in wasm memory, for outputs in a model's reused buffer (which no
+ * caller sees or writes): the next layer reads its input there instead of copying it in.
+ */
+const residentOutputs = new WeakMap<Tensor, Resident>();
 
 /** Throws if `t`'s values were overwritten by a later use of its reused buffer. */
 function requireLive(op: string, t: Tensor, what: string): void {
@@ -65,7 +72,9 @@ function denseOp(op: string, x: Tensor, weight: Tensor, bias: Tensor, act: Dense
   }
   const out = new Tensor(shape.rows, shape.outputs, lease?.slot.data);
   out.lease = lease;
-  denseForward(act, shape, x.data, weight.data, bias.data, out.data);
+  const input = x.lease !== null && leaseValid(x.lease) ? (residentOutputs.get(x) ?? null) : null;
+  const snapshot = denseForward(act, shape, x.data, weight.data, bias.data, out.data, input);
+  if (lease !== null && snapshot !== null && snapshot.y !== null) residentOutputs.set(out, snapshot.y);
   return recordOp(op, out, [x, weight, bias], (g) => {
     requireLive(op, x, 'input');
     requireLive(op, out, 'output');
@@ -76,7 +85,7 @@ function denseOp(op: string, x: Tensor, weight: Tensor, bias: Tensor, act: Dense
       bias: bias.requiresGrad ? bias.ensureGrad() : null,
       input: x.requiresGrad ? x.ensureGrad() : null,
       inputFresh,
-    });
+    }, snapshot);
     // The layer that reads this output (the next one) has run its rule already: the buffer is free.
     if (lease !== null) releaseLease(lease);
   });
