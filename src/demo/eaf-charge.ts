@@ -21,9 +21,8 @@ import type { SimulatedPlant } from '../process/scenario.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { PlantSplit } from '../study/compare.js';
 import { eafChargeColumns } from '../study/eaf-charge-model.js';
-import { federatedEafFit } from '../study/eaf-charge-federation.js';
 import { obsoleteScrapGrades } from '../study/eaf-charge.js';
-import { referenceContentPrior, scoreCharge, studySpec, type EafStudyMethod, type EafStudyRow } from '../study/eaf-charge-study.js';
+import { fitEafMethods, referenceContentPrior, scoreCharge, studySpec, type EafStudyMethod, type EafStudyRow } from '../study/eaf-charge-study.js';
 import type { PreparedPlants } from './plants.js';
 
 export interface ChargeRow extends Omit<EafStudyRow, 'seed'> {
@@ -76,20 +75,12 @@ export async function optimizeCharges(prepared: PreparedPlants, options: ChargeO
     await new Promise((resolve) => setImmediate(resolve));
   };
   options.onProgress?.(0, total, 'federated fit');
-  const federated = await federatedEafFit(splits, fitOptions);
-  await tick('federated fit');
-  const models: Record<EafStudyMethod, Record<string, { surrogate: (typeof federated.surrogates)[string]; known: readonly string[] }>> = { federated: {}, local: {} };
-  for (const s of splits) models.federated[s.plantId] = { surrogate: federated.surrogates[s.plantId], known: federated.known };
-  for (const s of splits) {
-    const fit = await federatedEafFit([s], fitOptions);
-    models.local[s.plantId] = { surrogate: fit.surrogates[s.plantId], known: fit.known };
-    await tick(`local fit ${s.plantId}`);
-  }
+  const { models } = await fitEafMethods(splits, fitOptions, new Set(['federated', 'local'] as const), (label) => tick(label === 'federated' ? 'federated fit' : label.replace('local', 'local fit')));
   const rows: ChargeRow[] = [];
   for (const c of configs) {
     const spec: EafSpec = { ...studySpec, steelT: Math.round(0.9 * c.chargeT) };
     for (const method of ['federated', 'local'] as const) {
-      const { seed: _seed, ...row } = await scoreCharge(options.seed, c.plant.plantId, method, c.plant, spec, models[method][c.plant.plantId], confidence);
+      const { seed: _seed, ...row } = await scoreCharge(options.seed, c.plant.plantId, method, c.plant, spec, models[method]![c.plant.plantId], confidence);
       rows.push({
         ...row,
         violations: row.violations.map(tidyNumbers),

@@ -21,8 +21,9 @@ import { chargeParetoFront, optimizeCharge, type ChargeRecommendation } from '..
 import type { ProcessSurrogate } from '../optimize/surrogate.js';
 import { eafChargeProblem, eafFleetSplits, obsoleteScrapGrades } from './eaf-charge.js';
 import type { EafContentPrior } from './eaf-charge-fit.js';
-import { federatedEafFit, type EafFit } from './eaf-charge-federation.js';
+import { federatedEafFit, type EafFit, type EafFitOptions } from './eaf-charge-federation.js';
 import { eafModelElements } from './eaf-charge-model.js';
+import type { PlantSplit } from './compare.js';
 
 /** The rebar-like spec of the study (mass fractions); the tap weight is 90 % of each shop's usual charge. */
 export const studySpec: Omit<EafSpec, 'steelT'> = {
@@ -114,22 +115,26 @@ export function referenceContentPrior(materials: readonly string[], relativeStd 
   };
 }
 
-/** Fits the models of one seed (federated and/or local-only), keyed by method and plant. */
-export async function fitEafStudyModels(options: EafStudyOptions = {}) {
-  const seed = options.seed ?? 1;
-  const methods = new Set(options.methods ?? ['federated', 'local']);
-  const { scenario, plants, materials } = eafFleetSplits(options.plants ?? eafPaperPreset(), seed);
-  const fitOptions = {
-    materials, obsolete: obsoleteScrapGrades, seed, members: options.members ?? 16, rounds: options.rounds ?? 60,
-    ...(options.prior === false ? {} : { prior: referenceContentPrior(materials) }),
-  };
-  const models: Partial<Record<EafStudyMethod, Record<string, { surrogate: ProcessSurrogate; known: readonly string[] }>>> = {};
+/** A fitted charge model as the optimizer takes it: the plant's surrogate and the grades it may use. */
+export type EafChargeModel = { surrogate: ProcessSurrogate; known: readonly string[] };
+
+/**
+ * The charge model fitted federated over `plants` and/or on each plant's heats alone, keyed by
+ * method and plant; `onFit` is called after each fit ('federated', then 'local <plant>').
+ */
+export async function fitEafMethods(
+  plants: readonly PlantSplit[],
+  fitOptions: EafFitOptions,
+  methods: ReadonlySet<EafStudyMethod>,
+  onFit?: (label: string) => unknown,
+): Promise<{ models: Partial<Record<EafStudyMethod, Record<string, EafChargeModel>>>; fits: { federated?: EafFit; local?: Record<string, EafFit> } }> {
+  const models: Partial<Record<EafStudyMethod, Record<string, EafChargeModel>>> = {};
   const fits: { federated?: EafFit; local?: Record<string, EafFit> } = {};
   if (methods.has('federated')) {
     const fit = await federatedEafFit(plants, fitOptions);
     fits.federated = fit;
     models.federated = Object.fromEntries(plants.map((p) => [p.plantId, { surrogate: fit.surrogates[p.plantId], known: fit.known }]));
-    options.onProgress?.('federated');
+    await onFit?.('federated');
   }
   if (methods.has('local')) {
     models.local = {};
@@ -138,9 +143,25 @@ export async function fitEafStudyModels(options: EafStudyOptions = {}) {
       const fit = await federatedEafFit([p], fitOptions);
       fits.local[p.plantId] = fit;
       models.local[p.plantId] = { surrogate: fit.surrogates[p.plantId], known: fit.known };
+      await onFit?.(`local ${p.plantId}`);
     }
-    options.onProgress?.('local');
   }
+  return { models, fits };
+}
+
+/** Fits the models of one seed (federated and/or local-only), keyed by method and plant. */
+export async function fitEafStudyModels(options: EafStudyOptions = {}) {
+  const seed = options.seed ?? 1;
+  const methods = new Set<EafStudyMethod>(options.methods ?? ['federated', 'local']);
+  const { scenario, plants, materials } = eafFleetSplits(options.plants ?? eafPaperPreset(), seed);
+  const fitOptions = {
+    materials, obsolete: obsoleteScrapGrades, seed, members: options.members ?? 16, rounds: options.rounds ?? 60,
+    ...(options.prior === false ? {} : { prior: referenceContentPrior(materials) }),
+  };
+  const { models, fits } = await fitEafMethods(plants, fitOptions, methods, (label) => {
+    if (label === 'federated') options.onProgress?.('federated');
+    else if (label === `local ${plants[plants.length - 1].plantId}`) options.onProgress?.('local');
+  });
   return { scenario, models, fits };
 }
 
