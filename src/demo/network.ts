@@ -20,6 +20,7 @@ import YAML from 'yaml';
 import { CrucibleError } from '../errors.js';
 import type { FeatureScaling } from '../federation/feature-scaling.js';
 import type { SecureAggregationConfig } from '../transport/config.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { loadPlantData } from '../transport/plantRuntime.js';
 import { CrucibleStore } from '../store/store.js';
 import { type CrucibleProcess, runCrucible, spawnCrucible } from './processes.js';
@@ -65,39 +66,43 @@ export interface NetworkResult {
 }
 
 /**
- * The `secureAggregation` section the demo's coordinator runs with. Its ranges are what a deployer
- * sets from row counts and sensor ranges; the demo takes them from the plants' files (2× the largest
- * per-plant sums, rounded up to a power of ten), so the statistics quantize finely yet never clip.
+ * The `secureAggregation` section for plants holding `data`: what a deployer sets from row counts
+ * and sensor ranges, here taken from the data themselves (2× the largest per-plant sums, rounded up
+ * to a power of ten), so the statistics quantize finely yet never clip; the example cap is ≥ every
+ * plant's rows, so the aggregate weights plants exactly as plaintext FedAdam would.
  */
-async function secureAggregationSection(plants: readonly NetworkPlant[]): Promise<Partial<SecureAggregationConfig>> {
+export function secureAggregationSectionFor(data: readonly { x: Tensor; y: Tensor }[]): Partial<SecureAggregationConfig> & Pick<SecureAggregationConfig, 'exampleCap' | 'statisticsClipRange'> {
   let rows = 1;
   const largest = { featureSum: 1, featureSumSq: 1, targetSum: 1, targetSumSq: 1 };
-  const bound = (values: Float64Array, cols: number, sum: 'featureSum' | 'targetSum', sumSq: 'featureSumSq' | 'targetSumSq'): void => {
-    for (let j = 0; j < cols; j++) {
+  const bound = (t: Tensor, sum: 'featureSum' | 'targetSum', sumSq: 'featureSumSq' | 'targetSumSq'): void => {
+    for (let j = 0; j < t.cols; j++) {
       let a = 0;
       let q = 0;
-      for (let i = j; i < values.length; i += cols) {
-        a += Math.abs(values[i]);
-        q += values[i] ** 2;
+      for (let i = j; i < t.data.length; i += t.cols) {
+        a += Math.abs(t.data[i]);
+        q += t.data[i] ** 2;
       }
       largest[sum] = Math.max(largest[sum], a);
       largest[sumSq] = Math.max(largest[sumSq], q);
     }
   };
-  for (const p of plants) {
-    const data = await loadPlantData({ kind: 'csv', file: p.trainFile.data, schema: p.trainFile.schema });
-    rows = Math.max(rows, data.x.rows);
-    bound(data.x.data, data.x.cols, 'featureSum', 'featureSumSq');
-    bound(data.y.data, data.y.cols, 'targetSum', 'targetSumSq');
+  for (const d of data) {
+    rows = Math.max(rows, d.x.rows);
+    bound(d.x, 'featureSum', 'featureSumSq');
+    bound(d.y, 'targetSum', 'targetSumSq');
   }
   const round = (v: number): number => 10 ** Math.ceil(Math.log10(2 * v));
   return {
     enabled: true,
     variant: 'secagg+',
-    // ≥ every plant's rows: the aggregate weights plants exactly as plaintext FedAdam would.
     exampleCap: round(rows),
     statisticsClipRange: { featureSum: round(largest.featureSum), featureSumSq: round(largest.featureSumSq), targetSum: round(largest.targetSum), targetSumSq: round(largest.targetSumSq) },
   };
+}
+
+/** The section the demo's coordinator runs with: `secureAggregationSectionFor` the plants' training files. */
+async function secureAggregationSection(plants: readonly NetworkPlant[]): Promise<Partial<SecureAggregationConfig>> {
+  return secureAggregationSectionFor(await Promise.all(plants.map((p) => loadPlantData({ kind: 'csv', file: p.trainFile.data, schema: p.trainFile.schema }))));
 }
 
 /** Runs the federation as separate processes and yields its progress (see the file comment). */

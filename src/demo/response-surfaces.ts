@@ -20,9 +20,9 @@ import { secureAggregationPlant } from '../privacy/secagg/plantMiddleware.js';
 import { secureSummation } from '../privacy/secagg/secureSummation.js';
 import type { PlantSplit } from '../study/compare.js';
 import { responseSurfaceStatisticsKind, trainPersonalizedFederation, type PersonalizedFederationOptions } from '../study/personalized-federation.js';
-import type { Tensor } from '../tensor/tensor.js';
 import { secureAggregationConfigSchema } from '../transport/config.js';
 import { perCoordinateStatistics, secureAggregationCoordinator, secureAggregationSettings } from '../transport/secureAggregation.js';
+import { secureAggregationSectionFor } from './network.js';
 import type { PreparedPlants } from './plants.js';
 
 export interface ResponseSurfaces {
@@ -68,11 +68,9 @@ export async function trainResponseSurfaces(prepared: PreparedPlants, options: R
 }
 
 /**
- * SecAgg+ for the in-memory federation, configured as the demo's coordinator is (`network.ts`):
- * example cap ≥ every plant's rows, statistics ranges 2× the largest per-plant sums rounded up to a
- * power of ten. The uncertainty statistics get ranges of their own: a plant's centred Gram entry is at
- * most its rows × (2·max |φ|)², with φ the cubic features of its inputs standardized by the pooled
- * scaling (|z| taken 1.5× the largest seen, for the plant's shift); residual sums at most rows × 100.
+ * The largest centred Gram entry of a plant's uncertainty statistics: its rows × (2·max |φ|)², with
+ * φ the cubic features of its inputs standardized by the pooled scaling (|z| taken 1.5× the largest
+ * seen, for the plant's shift).
  */
 function gramBound(plants: readonly PlantSplit[]): number {
   const cols = plants[0].train.x.cols;
@@ -88,29 +86,15 @@ function gramBound(plants: readonly PlantSplit[]): number {
   return Math.max(...plants.map((p) => p.train.x.rows)) * (2 * phi) ** 2;
 }
 
+/**
+ * SecAgg+ for the in-memory federation, configured as the demo's coordinator is
+ * (`secureAggregationSectionFor` in network.ts); the uncertainty statistics get ranges of their own
+ * (`gramBound`; residual sums at most rows × 100).
+ */
 function secureOptions(plants: readonly PlantSplit[]): Pick<PersonalizedFederationOptions, 'summation' | 'collectFit' | 'plantMiddleware' | 'statisticsSummation'> {
   const pow10 = (v: number): number => 10 ** Math.ceil(Math.log10(2 * Math.max(v, 1)));
-  const largest = (pick: (p: PlantSplit) => Tensor, square: boolean): number =>
-    Math.max(...plants.map((p) => {
-      const t = pick(p);
-      let most = 0;
-      for (let j = 0; j < t.cols; j++) {
-        let s = 0;
-        for (let i = j; i < t.data.length; i += t.cols) s += square ? t.data[i] ** 2 : Math.abs(t.data[i]);
-        most = Math.max(most, s);
-      }
-      return most;
-    }));
   const rows = Math.max(...plants.map((p) => p.train.x.rows));
-  const config = secureAggregationConfigSchema.parse({
-    enabled: true,
-    variant: 'secagg+',
-    exampleCap: pow10(rows),
-    statisticsClipRange: {
-      featureSum: pow10(largest((p) => p.train.x, false)), featureSumSq: pow10(largest((p) => p.train.x, true)),
-      targetSum: pow10(largest((p) => p.train.y, false)), targetSumSq: pow10(largest((p) => p.train.y, true)),
-    },
-  });
+  const config = secureAggregationConfigSchema.parse(secureAggregationSectionFor(plants.map((p) => p.train)));
   const { collectFit, summation } = secureAggregationCoordinator(config);
   const statistics = secureSummation({
     clipRange: { centredGram: pow10(gramBound(plants)), sse: pow10(rows * 100), localParameters: 100, plants: 10 },
