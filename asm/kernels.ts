@@ -3,3 +3,4 @@ export { gemmScratchBytes, packB, gemmRows, gemmUnpacked, gemmUnpackedRows } fro
 export { tanhArray } from './tanh';
 export { fillRows, activate, outputGradient, denseRows } from './dense';
 export { sgdUpdate } from './update';
+export { mlpRows, mlpWeights, packRowsB, squaredErrorSum } from './mlp';

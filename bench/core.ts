@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- core`: Crucible's float64 core against TF.js on its WebAssembly backend, training
  * the same MLP (same initial weights, same data, same batches, plain SGD, MSE) for the same number of
- * steps in one run; then Crucible's heap over 10,000 training steps.
+ * steps in one run; then Crucible's step as `fit` takes it (the fused MLP pass) against the same step
+ * on the tape; then Crucible's heap over 10,000 training steps.
  *
  * Timing is wall clock over whole training steps (forward, loss, backward, update). Rounds alternate
  * between the two frameworks so both see the same machine load; the table shows each one's best
@@ -15,6 +16,7 @@ import { dirname } from 'node:path';
 import { Mlp } from '../src/nn/mlp.js';
 import { mse } from '../src/nn/losses.js';
 import { Sgd } from '../src/nn/sgd.js';
+import { lossGradient } from '../src/nn/loss-gradient.js';
 import { backward, noGrad } from '../src/tensor/autodiff.js';
 import { Rng } from '../src/tensor/rng.js';
 import { Tensor } from '../src/tensor/tensor.js';
@@ -75,14 +77,16 @@ interface Trainer {
   loss(): number;
 }
 
-function crucibleTrainer(c: Case, xs: Tensor[], ys: Tensor[]): { trainer: Trainer; model: Mlp } {
+/** Crucible's training step as `fit` takes it (`lossGradient`: the fused MLP pass), or on the tape. */
+function crucibleTrainer(c: Case, xs: Tensor[], ys: Tensor[], way: 'fit' | 'tape' = 'fit'): { trainer: Trainer; model: Mlp } {
   const model = new Mlp({ widths: c.widths, activation: 'tanh', seed: 1 });
   const optimizer = new Sgd(model.parameters, { lr: LEARNING_RATE });
   const trainer: Trainer = {
     step(i) {
       const b = i % BATCHES;
       model.parameters.zeroGrad();
-      backward(mse(model.forward(xs[b]), ys[b]));
+      if (way === 'fit') lossGradient(model, mse, xs[b], ys[b]);
+      else backward(mse(model.forward(xs[b]), ys[b]));
       optimizer.step();
     },
     loss() {
@@ -190,8 +194,41 @@ export async function run(): Promise<void> {
   printTable(rows);
   console.log('samples/s and GFLOP/s: best of the rounds; "steps": training steps each framework took (warm-up included).');
   console.log(`chunks of rows the helper thread computed in the timed rounds: ${helperShare.join(', ')}`);
+  fusedAgainstTape();
   heapOverSteps();
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+}
+
+/**
+ * Crucible's step as `fit` takes it (the fused MLP pass) against the same step on the tape, rounds
+ * alternating, from the same weights: µs per step (best and median round) and whether the weights
+ * stayed bit-identical.
+ */
+function fusedAgainstTape(): void {
+  console.log('\nfused MLP pass (fit\'s step) against the tape, same weights, rounds alternate (µs per step: best / median of 9 rounds):');
+  for (const c of CASES) {
+    const { xs, ys } = dataset(c.widths, c.batch);
+    const fused = crucibleTrainer(c, xs, ys, 'fit');
+    const tape = crucibleTrainer(c, xs, ys, 'tape');
+    const steps = Math.max(10, Math.round(c.steps / 2));
+    const times = { fused: [] as number[], tape: [] as number[] };
+    let step = 0;
+    for (let r = 0; r < 10; r++) {
+      const f = timeSteps(fused.trainer, step, steps);
+      const t = timeSteps(tape.trainer, step, steps);
+      step += steps;
+      if (r === 0) continue; // warm-up
+      times.fused.push((f / steps) * 1e6);
+      times.tape.push((t / steps) * 1e6);
+    }
+    const med = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1];
+    const a = fused.model.parameters.values;
+    const same = tape.model.parameters.values.every((v, i) => Object.is(v, a[i]));
+    console.log(
+      `  ${c.label.split(' ')[0]}: fused ${fmt(Math.min(...times.fused), 1)} / ${fmt(med(times.fused), 1)}, tape ${fmt(Math.min(...times.tape), 1)} / ${fmt(med(times.tape), 1)}; ` +
+        `tape / fused ${fmt(Math.min(...times.tape) / Math.min(...times.fused), 2)}× (median ${fmt(med(times.tape) / med(times.fused), 2)}×); weights after ${fmt(step)} steps ${same ? 'bit-identical' : 'DIFFER'}`,
+    );
+  }
 }
 
 /** Crucible's heap after a full GC every 1,000 steps of case (a): flat means no leak per step. */

@@ -22,6 +22,7 @@ export { Adam, AdamW, type AdamOptions } from './nn/adam.js';
 export { clipGradNorm, l2Norm } from './nn/clip.js';
 export { constantSchedule, cosineSchedule, stepSchedule, warmupSchedule } from './nn/schedules.js';
 export { checkModelData, evaluate, fit, predict, type EpochInfo, type FitHistory, type FitOptions, type StepInfo } from './nn/fit.js';
+export { lossGradient } from './nn/loss-gradient.js';
 export { clippedGradientSum, perExampleGradNorms, type ClippedGradientSum, type PerExampleOptions } from './nn/per-example.js';
 export type { MlpTrace } from './nn/mlp.js';
 export { decodeModel, encodeModel } from './nn/serialize.js';

@@ -23,8 +23,12 @@ export const SLOTS = 24;
 /** How long the helper polls for a next job before it blocks. */
 const SPIN_MS = 2;
 
-/** The kernels a job's chunks run: each is called as kernel(...args, i0, i1, scratch). */
-export const JobKind = { gemmRows: 1, gemmUnpackedRows: 2, denseRows: 3 } as const;
+/**
+ * The kernels a job's chunks run: each is called as kernel(...args, i0, i1, scratch), except the MLP
+ * pass' phases (asm/mlp.ts): mlpRows(desc, i0, i1, scratch) and mlpWeights(desc, chunk, scratch),
+ * whose second argument (the row or chunk count) only bounds the range.
+ */
+export const JobKind = { gemmRows: 1, gemmUnpackedRows: 2, denseRows: 3, mlpRows: 4, mlpWeights: 5 } as const;
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
 // The helper's source: plain JS, run with `eval` so it works the same from src/ (tsx) and dist/.
@@ -41,6 +45,8 @@ const kernels = [
   (i0, i1) => k.gemmRows(a(0), a(1), a(2), a(3), a(4), a(5), a(6), i0, i1, a(7)),
   (i0, i1) => k.gemmUnpackedRows(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), i0, i1, a(9)),
   (i0, i1) => k.denseRows(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), i0, i1, a(8)),
+  (i0, i1) => k.mlpRows(a(0), i0, i1, a(2)),
+  (i0) => k.mlpWeights(a(0), i0, a(2)),
 ];
 Atomics.store(ctl, ${READY}, 1);
 let seen = 0;

@@ -155,12 +155,23 @@ export class RowWorkers {
    * `scratch` and `helperScratch` are the two threads' private kernel scratch areas.
    */
   gemmRows(transA: number, m: number, n: number, k: number, a: number, bp: number, c: number, chunkRows: number, scratch: number, helperScratch: number): void {
-    const ctl = this.ctl;
-    const chunks = Math.ceil(m / chunkRows);
-    const tag = this.publish(JobKind.gemmRows, [transA, m, n, k, a, bp, c], chunks, chunkRows, helperScratch);
     const gemmRows = this.kernels.exports.gemmRows;
-    this.claimAll(tag, chunks, (i0, i1) => gemmRows(transA, m, n, k, a, bp, c, i0, i1, scratch), m, chunkRows);
-    // Wait only for chunks the helper has claimed and is still computing.
+    this.runAll(JobKind.gemmRows, [transA, m, n, k, a, bp, c], chunkRows, helperScratch, (i0, i1) => gemmRows(transA, m, n, k, a, bp, c, i0, i1, scratch));
+  }
+
+  /**
+   * Chunks [0, ⌈args[1] / chunkRows⌉) of a job, claimed by both threads, `compute(i0, i1)` on this
+   * one; returns once all are done, waiting only for chunks the helper has claimed and is still
+   * computing (no stealing: for work that must all land in shared memory).
+   */
+  runAll(kind: JobKind, args: readonly number[], chunkRows: number, helperScratch: number, compute: (i0: number, i1: number) => void): void {
+    const ctl = this.ctl;
+    const m = args[1];
+    const chunks = Math.ceil(m / chunkRows);
+    const tag = this.publish(kind, args, chunks, chunkRows, helperScratch);
+    this.claimAll(tag, chunks, compute, m, chunkRows);
+    // The helper's last chunk usually ends within microseconds: poll a little before blocking.
+    for (const until = performance.now() + 0.2; Atomics.load(ctl, DONE) < chunks && performance.now() < until; );
     for (let done = Atomics.load(ctl, DONE); done < chunks; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done, 100);
     Atomics.store(ctl, NEXT, CLOSED);
     this.checkFailed();

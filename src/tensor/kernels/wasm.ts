@@ -36,6 +36,13 @@ export interface KernelExports {
   /** gz = g ⊙ act′(y) in place (kind: 0 linear, 1 tanh, 2 relu, 3 sigmoid), and sums += Σ_rows gz unless sums is 0. */
   outputGradient(kind: number, g: number, y: number, m: number, n: number, sums: number): void;
   sgdUpdate(theta: number, g: number, n: number, lr: number): void;
+  /** The MLP pass' two phases over a descriptor (asm/mlp.ts). */
+  mlpRows(desc: number, i0: number, i1: number, tile: number): void;
+  mlpWeights(desc: number, chunk: number, scratch: number): void;
+  /** Rows [p0, p1) of a row-major k × n matrix into packB's panels. */
+  packRowsB(k: number, n: number, b: number, bp: number, p0: number, p1: number): void;
+  /** Σ (ŷ − t)² over n values in order. */
+  squaredErrorSum(yhat: number, t: number, n: number): number;
 }
 
 /** The little of the WebAssembly JS API used here (lib ES2022 without DOM does not declare it). */

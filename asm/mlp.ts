@@ -1,0 +1,143 @@
+/**
+ * One MLP's loss gradient (mean squared error) as two row-parallel phases, for WebAssembly SIMD,
+ * so that two threads can share a whole training step with two joins instead of one per product:
+ * - `mlpRows(desc, i0, i1)`: rows [i0, i1) of the forward pass through every layer, the loss
+ *   gradient, and the backward pass's output gradients gz and input gradients ∂x — all of them
+ *   row by row independent;
+ * - `mlpWeights(desc, c)`: chunk c of what sums over the rows: a range of rows of one layer's
+ *   ∂W = xᵀ·gz, or one layer's bias gradient ∂b (column sums of gz, rows in order).
+ * Every value is made by the same kernels in the same order as the tape's dense ops make it
+ * (src/tensor/kernels/dense.ts), so the bits are the tape's whatever the split.
+ *
+ * The descriptor at `desc` is f64 slots (integers and byte offsets held exactly):
+ *   0 layers L, 1 rows m, 2 target t, 3 the loss gradient's scale (1/(m·outputs)), 4 chunks C,
+ *   then L layer records of LAYER slots, then C chunk records of CHUNK slots (see below).
+ * The packed W and Wᵀ (panels of packB) are ready before `mlpRows` runs.
+ */
+import { gemmRows, gemmUnpackedRows } from './gemm';
+import { activate, fillRows, outputGradient } from './dense';
+
+const HEAD: usize = 5;
+/** Layer record: inputs, outputs, act, x, y, g, wp, wtp, b, gzp, dw, db (offsets in bytes). */
+const LAYER: usize = 12;
+/** Chunk record: layer, i0, i1 (rows of ∂W; i0 = −1: the bias gradient). */
+const CHUNK: usize = 3;
+const NR: i32 = 4;
+
+// @ts-ignore: decorator
+@inline function slot(desc: usize, i: usize): i32 {
+  return <i32>load<f64>(desc + (i << 3));
+}
+
+// @ts-ignore: decorator
+@inline function field(desc: usize, l: i32, f: usize): i32 {
+  return slot(desc, HEAD + <usize>l * LAYER + f);
+}
+
+/**
+ * Rows [p0, p1) of a row-major k × n matrix b into the panels packB(0, k, n, b, bp) makes: panel jp
+ * holds element (p, c) at bp + (jp·k + p)·32 + 8c, zero-padded past n.
+ */
+export function packRowsB(k: i32, n: i32, b: usize, bp: usize, p0: i32, p1: i32): void {
+  const panels = (n + NR - 1) / NR;
+  for (let jp = 0; jp < panels; jp++) {
+    const j0 = jp * NR;
+    const w = min(NR, n - j0);
+    let dst = bp + (<usize>(jp * k + p0) << 5);
+    let src = b + (<usize>(p0 * n + j0) << 3);
+    const ld = <usize>n << 3;
+    for (let p = p0; p < p1; p++) {
+      if (w == NR) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+      } else {
+        for (let c = 0; c < NR; c++) store<f64>(dst + (<usize>c << 3), c < w ? load<f64>(src + (<usize>c << 3)) : 0.0);
+      }
+      src += ld;
+      dst += 32;
+    }
+  }
+}
+
+/** Rows [i0, i1) (multiples of 4, or i1 = m) of the forward and backward passes; `tile` is 16 doubles. */
+export function mlpRows(desc: usize, i0: i32, i1: i32, tile: usize): void {
+  const layers = slot(desc, 0);
+  const m = slot(desc, 1);
+  for (let l = 0; l < layers; l++) {
+    const inputs = field(desc, l, 0);
+    const outputs = field(desc, l, 1);
+    const y = <usize>field(desc, l, 4);
+    const row = <usize>outputs << 3;
+    fillRows(y + <usize>i0 * row, <usize>field(desc, l, 8), i1 - i0, outputs);
+    gemmUnpackedRows(0, m, outputs, inputs, <usize>field(desc, l, 3), <usize>field(desc, l, 6), 32, <usize>inputs << 5, y, i0, i1, tile);
+    activate(field(desc, l, 2), y + <usize>i0 * row, (i1 - i0) * outputs);
+  }
+  // ∂L/∂ŷ = 0 + 2·(ŷ − t)·scale, as the squaredError op's rule adds it into a zeroed gradient.
+  const last = layers - 1;
+  const outputs = field(desc, last, 1);
+  const scale = load<f64>(desc + 24);
+  const yhat = <usize>field(desc, last, 4);
+  const t = <usize>slot(desc, 2);
+  const g = <usize>field(desc, last, 5);
+  for (let i = i0 * outputs; i < i1 * outputs; i++) {
+    const off = <usize>i << 3;
+    store<f64>(g + off, 0 + 2 * (load<f64>(yhat + off) - load<f64>(t + off)) * scale);
+  }
+  for (let l = last; l >= 0; l--) {
+    const inputs = field(desc, l, 0);
+    const outputs = field(desc, l, 1);
+    const row = <usize>outputs << 3;
+    const gz = <usize>field(desc, l, 5);
+    outputGradient(field(desc, l, 2), gz + <usize>i0 * row, <usize>field(desc, l, 4) + <usize>i0 * row, i1 - i0, outputs, 0);
+    packRowsB(m, outputs, gz, <usize>field(desc, l, 9), i0, i1);
+    if (l == 0) break;
+    // ∂x = 0 + gz·Wᵀ into the layer below's output gradient (a fresh one: the tape zero-fills it).
+    const gx = <usize>field(desc, l - 1, 5);
+    const inRow = <usize>inputs << 3;
+    memory.fill(gx + <usize>i0 * inRow, 0, <usize>(i1 - i0) * inRow);
+    gemmUnpackedRows(0, m, inputs, outputs, gz, <usize>field(desc, l, 7), 32, <usize>outputs << 5, gx, i0, i1, tile);
+  }
+}
+
+/** Chunk c of the sums over rows (see the module comment); `scratch` is gemmScratchBytes() bytes. */
+export function mlpWeights(desc: usize, c: i32, scratch: usize): void {
+  const layers = slot(desc, 0);
+  const m = slot(desc, 1);
+  const at = HEAD + <usize>layers * LAYER + <usize>c * CHUNK;
+  const l = slot(desc, at);
+  const i0 = slot(desc, at + 1);
+  const inputs = field(desc, l, 0);
+  const outputs = field(desc, l, 1);
+  if (i0 < 0) {
+    columnSums(<usize>field(desc, l, 5), m, outputs, <usize>field(desc, l, 11));
+    return;
+  }
+  gemmRows(1, inputs, outputs, m, <usize>field(desc, l, 3), <usize>field(desc, l, 9), <usize>field(desc, l, 10), i0, slot(desc, at + 2), scratch);
+}
+
+/** sums[j] += Σ_i g[i, j] over the m × n matrix g, rows in order (outputGradient's bias sums). */
+function columnSums(g: usize, m: i32, n: i32, sums: usize): void {
+  for (let i = 0; i < m; i++) {
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const off = <usize>j << 3;
+      v128.store(sums + off, f64x2.add(v128.load(sums + off), v128.load(g + off)));
+    }
+    if (j < n) {
+      const off = <usize>j << 3;
+      store<f64>(sums + off, load<f64>(sums + off) + load<f64>(g + off));
+    }
+    g += <usize>n << 3;
+  }
+}
+
+/** Σ (ŷ − t)² over n values in order, as the squaredError op sums it. */
+export function squaredErrorSum(yhat: usize, t: usize, n: i32): f64 {
+  let s = 0.0;
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 3;
+    const d = load<f64>(yhat + off) - load<f64>(t + off);
+    s += d * d;
+  }
+  return s;
+}

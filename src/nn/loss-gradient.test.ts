@@ -1,0 +1,118 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backward, noGrad } from '../tensor/autodiff.js';
+import { sharedPool, startGemmThreads } from '../tensor/kernels/gemm.js';
+import { mlpPasses } from '../tensor/kernels/mlp-pass.js';
+import { Rng } from '../tensor/rng.js';
+import { Tensor } from '../tensor/tensor.js';
+import { lossGradient } from './loss-gradient.js';
+import { mae, mse } from './losses.js';
+import type { ActivationName } from './activation.js';
+import { Mlp } from './mlp.js';
+
+const wasm = process.env.CRUCIBLE_WASM !== '0';
+
+interface Case {
+  widths: number[];
+  rows: number;
+  activation: ActivationName;
+}
+
+// The fused pass's shapes (rows a multiple of 4, widths not) and one it hands to the tape (10 rows).
+const cases: Case[] = [
+  { widths: [8, 64, 64, 4], rows: 64, activation: 'tanh' },
+  { widths: [5, 30, 7, 3], rows: 12, activation: 'relu' },
+  { widths: [3, 17, 2], rows: 8, activation: 'tanh' },
+  { widths: [6, 20, 20, 20, 5], rows: 40, activation: 'linear' },
+  { widths: [4, 9, 2], rows: 10, activation: 'tanh' },
+];
+
+function data(c: Case, seed: number): { x: Tensor; y: Tensor } {
+  const rng = new Rng(seed);
+  return { x: Tensor.rand(c.rows, c.widths[0], rng, { lo: -1, hi: 1 }), y: Tensor.rand(c.rows, c.widths.at(-1)!, rng, { lo: -1, hi: 1 }) };
+}
+
+/** `steps` SGD steps on the tape and by lossGradient from the same start: every loss and gradient bit must agree. */
+function assertSameAsTape(c: Case, steps: number): void {
+  const { x, y } = data(c, 3);
+  const tape = new Mlp({ widths: c.widths, activation: c.activation, seed: 1 });
+  const fused = new Mlp({ widths: c.widths, activation: c.activation, seed: 1 });
+  for (let s = 0; s < steps; s++) {
+    tape.parameters.zeroGrad();
+    fused.parameters.zeroGrad();
+    const l = mse(tape.forward(x), y);
+    backward(l);
+    const value = lossGradient(fused, mse, x, y);
+    const label = `${c.widths.join('→')} ${c.activation}, ${c.rows} rows, step ${s}`;
+    assert.ok(Object.is(value, l.item()), `${label}: loss ${value} vs the tape's ${l.item()}`);
+    const a = tape.parameters.grads;
+    const b = fused.parameters.grads;
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${label}: gradient ${i} is ${b[i]}, the tape's ${a[i]}`);
+    for (const p of [tape.parameters, fused.parameters]) for (let i = 0; i < p.count; i++) p.values[i] -= 0.05 * p.grads[i];
+  }
+}
+
+test('lossGradient gives the tape’s loss and gradients to the bit, on one thread', () => {
+  const before = mlpPasses();
+  for (const c of cases) assertSameAsTape(c, 40);
+  // All but the 10-row case take the fused pass (when the kernels are built).
+  if (wasm) assert.equal(mlpPasses() - before, 4 * 40);
+});
+
+test('lossGradient gives the tape’s bits when the helper thread computes some of the rows', { skip: wasm ? false : 'CRUCIBLE_WASM=0' }, async () => {
+  assert.equal(await startGemmThreads(), true, 'the helper thread should start on a machine with 2 CPUs');
+  const pool = sharedPool()!;
+  const before = pool.helperChunks();
+  // The pass is offered to two threads in every cycle's second probe (thread-payoff.ts), and taken
+  // only while the helper is polling: try for a while.
+  for (const until = performance.now() + 5000; pool.helperChunks() === before && performance.now() < until; ) {
+    await pool.resume();
+    for (const c of cases) assertSameAsTape(c, 5);
+  }
+  assert.ok(pool.helperChunks() > before, 'the helper thread computed no chunk of the fused pass');
+});
+
+test('lossGradient matches central finite differences of the loss', () => {
+  for (const activation of ['tanh', 'linear'] as const) {
+    const c: Case = { widths: [3, 6, 5, 2], rows: 8, activation };
+    const { x, y } = data(c, 9);
+    const model = new Mlp({ widths: c.widths, activation, seed: 4 });
+    const p = model.parameters;
+    p.zeroGrad();
+    lossGradient(model, mse, x, y);
+    const analytic = Float64Array.from(p.grads);
+    const loss = (): number => noGrad(() => mse(model.forward(x), y).item());
+    const h = 1e-5;
+    let worst = 0;
+    for (let i = 0; i < p.count; i++) {
+      const v = p.values[i];
+      p.values[i] = v + h;
+      const up = loss();
+      p.values[i] = v - h;
+      const down = loss();
+      p.values[i] = v;
+      const numeric = (up - down) / (2 * h);
+      worst = Math.max(worst, Math.abs(numeric - analytic[i]) / Math.max(Math.abs(numeric), Math.abs(analytic[i]), 1e-3 * Math.max(...analytic.map(Math.abs))));
+    }
+    assert.ok(worst < 1e-6, `${activation}: relative error ${worst.toExponential(2)} against finite differences`);
+  }
+});
+
+test('lossGradient takes the tape for other losses and reports bad shapes like the tape', () => {
+  const c = cases[0];
+  const { x, y } = data(c, 5);
+  const a = new Mlp({ widths: c.widths, activation: c.activation, seed: 1 });
+  const b = new Mlp({ widths: c.widths, activation: c.activation, seed: 1 });
+  a.parameters.zeroGrad();
+  const l = mae(a.forward(x), y);
+  backward(l);
+  b.parameters.zeroGrad();
+  assert.equal(lossGradient(b, mae, x, y), l.item());
+  assert.deepEqual(b.parameters.grads, a.parameters.grads);
+  assert.throws(() => lossGradient(b, mse, x, Tensor.zeros(c.rows, 3)), /^RangeError: mse: .*\[64, 4\].*\[64, 3\]/);
+  // A layer of 2^20 multiply-adds (16 rows × 256 × 256) is the tape's: it splits such products itself.
+  const big = new Mlp({ widths: [4, 256, 256, 2], activation: 'tanh', seed: 2 });
+  const before = mlpPasses();
+  lossGradient(big, mse, Tensor.zeros(16, 4), Tensor.zeros(16, 2));
+  assert.equal(mlpPasses(), before);
+});

@@ -1,0 +1,178 @@
+/**
+ * A whole MLP's mean-squared-error gradient in one pass through wasm memory (asm/mlp.ts), shared by
+ * two threads with two joins per step. On the tape a 64-row MLP's step is ~8 products of 5–40 µs,
+ * each shared with the helper on its own (dense-threads.ts), and every join costs: the step ran
+ * ~1.1× faster on two threads than on one. Here the rows go through every layer's forward and
+ * backward pass on either thread without meeting (row i's activations and gradients depend only on
+ * row i), then the sums over rows (∂W, ∂b) are split by output rows and layers.
+ *
+ * The same kernels make every value in the same order as the tape's dense ops (dense.ts), so the
+ * loss and gradients are the tape's to the bit, on one thread or two (a test). The way it runs —
+ * two threads or one — is decided by timing both (thread-payoff.ts), as for mid-size layers.
+ *
+ * @example
+ * const loss = mlpMsePass(layers, x, y, 64); // gradients added into each layer's gradW, gradB
+ */
+import { type DenseActivation, denseActivationCodes } from './dense.js';
+import { THREADS_MIN_MACS, align, sharedPool } from './gemm.js';
+import { JobKind, MAX_CHUNKS, type RowWorkers } from './row-workers.js';
+import { ThreadPayoff, Trial } from './thread-payoff.js';
+import { type WasmKernels, regions, sharedKernels, wasmKernels } from './wasm.js';
+
+/** The activations the pass applies (sigmoid's forward pass runs in TypeScript: not here). */
+export const mlpPassActivations: readonly DenseActivation[] = ['linear', 'tanh', 'relu'];
+
+/** One layer y = act(x·W + b) of the pass, and where its gradients are added. */
+export interface MlpPassLayer {
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly act: DenseActivation;
+  readonly weight: Float64Array;
+  readonly bias: Float64Array;
+  readonly gradWeight: Float64Array;
+  readonly gradBias: Float64Array;
+}
+
+// Must match asm/mlp.ts.
+const HEAD = 5;
+const LAYER = 12;
+const CHUNK = 3;
+
+/** Which way pays: one thread or two (see thread-payoff.ts). */
+export const mlpPayoff = new ThreadPayoff();
+let passes = 0;
+
+/** How many fused passes have run in this process (for tests). */
+export function mlpPasses(): number {
+  return passes;
+}
+
+/** Rows per chunk of the row phase: a multiple of 4, about 8 chunks. */
+function rowChunk(rows: number): number {
+  return Math.max(4, Math.ceil(rows / 8 / 4) * 4, Math.ceil(rows / MAX_CHUNKS / 4) * 4);
+}
+
+/**
+ * The chunks of the weight phase: each layer's bias sums, and its ∂W rows in pieces of a multiple of
+ * 4 rows sized so that there are about 12 of them in all (≤ MAX_CHUNKS).
+ */
+function weightChunks(layers: readonly MlpPassLayer[], rows: number): number[] {
+  const macs = layers.reduce((s, l) => s + l.inputs * l.outputs * rows, 0);
+  const target = Math.max(macs / 12, macs / (MAX_CHUNKS - 2 * layers.length));
+  const chunks: number[] = [];
+  layers.forEach((layer, l) => {
+    chunks.push(l, -1, 0);
+    const step = Math.max(4, Math.round(target / (layer.outputs * rows) / 4) * 4);
+    for (let i0 = 0; i0 < layer.inputs; i0 += step) chunks.push(l, i0, Math.min(layer.inputs, i0 + step));
+  });
+  return chunks;
+}
+
+/** Byte offsets of a pass laid out in one memory. */
+interface Layout {
+  desc: number;
+  scratch: number;
+  helperScratch: number;
+  x: number;
+  t: number;
+  /** Per layer: raw W, then the slots the descriptor names. */
+  w: number[];
+  y: number[];
+  g: number[];
+  wp: number[];
+  wtp: number[];
+  b: number[];
+  gzp: number[];
+  dw: number[];
+  db: number[];
+  chunks: number[];
+}
+
+function layout(kernels: WasmKernels, layers: readonly MlpPassLayer[], rows: number): Layout | null {
+  const chunks = weightChunks(layers, rows);
+  const scratchBytes = align(kernels.exports.gemmScratchBytes());
+  const sizes = [8 * (HEAD + LAYER * layers.length + chunks.length), scratchBytes, scratchBytes, rows * layers[0].inputs * 8, rows * layers[layers.length - 1].outputs * 8];
+  const panels = (n: number): number => Math.ceil(n / 4) * 4;
+  for (const { inputs, outputs } of layers) {
+    // W, y, g, packed W, packed Wᵀ, b, packed gz, ∂W, ∂b
+    sizes.push(inputs * outputs * 8, rows * outputs * 8, rows * outputs * 8, panels(outputs) * inputs * 8, panels(inputs) * outputs * 8);
+    sizes.push(outputs * 8, panels(outputs) * rows * 8, inputs * outputs * 8, outputs * 8);
+  }
+  const at = regions(kernels, sizes);
+  if (at === null) return null;
+  const per = (f: number): number[] => layers.map((_, l) => at[5 + 9 * l + f]);
+  return {
+    desc: at[0], scratch: at[1], helperScratch: at[2], x: at[3], t: at[4],
+    w: per(0), y: per(1), g: per(2), wp: per(3), wtp: per(4), b: per(5), gzp: per(6), dw: per(7), db: per(8),
+    chunks,
+  };
+}
+
+/**
+ * Adds the gradient of mean((ŷ − t)²) over the MLP `layers` for inputs x [rows, inputs₀] and
+ * targets t [rows, outputs] into each layer's gradWeight and gradBias, and returns the loss; null
+ * (nothing done) when the kernels are not built, rows is not a multiple of 4, or wasm memory cannot
+ * hold the pass, or a layer's product has 2^20 multiply-adds or more (the tape's then). The bits
+ * are those of the tape's dense ops and squaredError.
+ */
+export function mlpMsePass(layers: readonly MlpPassLayer[], x: Float64Array, t: Float64Array, rows: number): number | null {
+  if (wasmKernels === null || rows < 4 || rows % 4 !== 0 || layers.length === 0) return null;
+  // Large products are the tape's: it packs them and splits each across threads, which the pass'
+  // in-place reads cannot match (32→256→256→8 on 512 rows: ~20 ms a step on the tape, ~24 ms here).
+  if (layers.some((l) => rows * l.inputs * l.outputs >= THREADS_MIN_MACS)) return null;
+  const pool = sharedPool();
+  const trial = pool === null ? Trial.one : mlpPayoff.next();
+  const t0 = performance.now();
+  const two = trial !== Trial.one && trial !== Trial.timedOne && pool !== null && sharedKernels !== null && pool.hot();
+  const kernels = two ? sharedKernels! : wasmKernels;
+  const at = layout(kernels, layers, rows);
+  if (at === null) return null;
+  const loss = run(kernels, at, layers, x, t, rows, two ? pool : null);
+  passes++;
+  if (trial === Trial.timedOne || trial === Trial.timedTwo) mlpPayoff.record((performance.now() - t0) * 1000);
+  return loss;
+}
+
+function run(kernels: WasmKernels, at: Layout, layers: readonly MlpPassLayer[], x: Float64Array, t: Float64Array, rows: number, pool: RowWorkers | null): number {
+  const heap = kernels.heap();
+  const k = kernels.exports;
+  const last = layers.length - 1;
+  const outputs = layers[last].outputs;
+  const scale = 1 / (rows * outputs);
+  heap.set(x.subarray(0, rows * layers[0].inputs), at.x / 8);
+  heap.set(t.subarray(0, rows * outputs), at.t / 8);
+  const d = at.desc / 8;
+  heap[d] = layers.length;
+  heap[d + 1] = rows;
+  heap[d + 2] = at.t;
+  heap[d + 3] = scale;
+  heap[d + 4] = at.chunks.length / CHUNK;
+  layers.forEach((layer, l) => {
+    const { inputs, outputs: out } = layer;
+    heap.set(layer.weight, at.w[l] / 8);
+    heap.set(layer.bias, at.b[l] / 8);
+    heap.set(layer.gradWeight, at.dw[l] / 8);
+    heap.set(layer.gradBias, at.db[l] / 8);
+    k.packB(0, inputs, out, at.w[l], at.wp[l]);
+    if (l > 0) k.packB(1, out, inputs, at.w[l], at.wtp[l]);
+    const record = [inputs, out, denseActivationCodes[layer.act], l === 0 ? at.x : at.y[l - 1], at.y[l], at.g[l], at.wp[l], at.wtp[l], at.b[l], at.gzp[l], at.dw[l], at.db[l]];
+    heap.set(record, d + HEAD + LAYER * l);
+  });
+  heap.set(at.chunks, d + HEAD + LAYER * layers.length);
+  const chunks = at.chunks.length / CHUNK;
+  if (pool === null) {
+    k.mlpRows(at.desc, 0, rows, at.scratch);
+    for (let c = 0; c < chunks; c++) k.mlpWeights(at.desc, c, at.scratch);
+  } else {
+    pool.runAll(JobKind.mlpRows, [at.desc, rows], rowChunk(rows), at.helperScratch, (i0, i1) => k.mlpRows(at.desc, i0, i1, at.scratch));
+    pool.runAll(JobKind.mlpWeights, [at.desc, chunks], 1, at.helperScratch, (c) => k.mlpWeights(at.desc, c, at.scratch));
+  }
+  // The squaredError op's value: the sum in order, times 1/size.
+  const loss = k.squaredErrorSum(at.y[last], at.t, rows * outputs) * scale;
+  const out = kernels.heap();
+  layers.forEach((layer, l) => {
+    layer.gradWeight.set(out.subarray(at.dw[l] / 8, at.dw[l] / 8 + layer.inputs * layer.outputs));
+    layer.gradBias.set(out.subarray(at.db[l] / 8, at.db[l] / 8 + layer.outputs));
+  });
+  return loss;
+}
