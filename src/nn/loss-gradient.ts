@@ -29,7 +29,8 @@ export function lossGradient(model: Model, loss: Loss, x: Tensor, y: Tensor): nu
 
 /** The fused pass when it applies (null: use the tape, which also reports any shape errors). */
 function fusedMse(model: Model, x: Tensor, y: Tensor): number | null {
-  if (!(model instanceof Mlp)) return null;
+  // Exactly an Mlp: a subclass may change what forward computes.
+  if (!(model instanceof Mlp) || Object.getPrototypeOf(model) !== Mlp.prototype) return null;
   const { activation, outputActivation } = model.spec;
   const applies = (name: string): boolean => (mlpPassActivations as readonly string[]).includes(name);
   if (!applies(activation) || !applies(outputActivation)) return null;
