@@ -31,6 +31,11 @@ export interface SecAggPlantOptions {
   entropy?: Entropy;
 }
 
+export interface MaskedInputOptions {
+  /** Mask `input` itself (the caller's words become the masked input) instead of a copy. Default false. */
+  inPlace?: boolean;
+}
+
 type HeldShares = { keyShare: ShamirShare; seedShare: ShamirShare };
 
 export class SecAggPlant {
@@ -116,9 +121,9 @@ export class SecAggPlant {
   /**
    * Stage 2: opens the shares neighbours sent (those neighbours form U2 ∩ N(u)) and returns the input
    * (already quantized into words, of any length the coordinator then checks) plus the self mask and
-   * the pairwise masks with those neighbours. `input` is not modified.
+   * the pairwise masks with those neighbours. `input` is not modified unless `options.inPlace`.
    */
-  maskedInput(delivery: ShareDelivery, input: Uint32Array): MaskedInput {
+  maskedInput(delivery: ShareDelivery, input: Uint32Array, options: MaskedInputOptions = {}): MaskedInput {
     this.expect('masked-input');
     const { settings } = this.roster!;
     for (const { from, ciphertext } of delivery.shares) {
@@ -138,7 +143,7 @@ export class SecAggPlant {
     const selfIndex = this.indexOf(this.plant);
     const masks: SignedSeed[] = [{ seed: this.selfSeed!, sign: 1 }];
     for (const peer of this.held.keys()) if (peer !== this.plant) masks.push(pairwiseMask(this.pairwiseSeeds.get(peer)!, selfIndex, this.indexOf(peer)));
-    const masked = input.slice();
+    const masked = options.inPlace === true ? input : input.slice();
     applyMasks(masked, masks);
     this.stage = 'unmasking';
     return { plant: this.plant, masked };

@@ -115,7 +115,8 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
         const codecs = chooseCodecs(layout, s.policy!, s.cohort!);
         const weight = s.policy!.exampleCap === undefined ? 1 : Math.min(1, reply.numExamples / s.policy!.exampleCap);
         const words = encodeReply(codecs, codecsFor(codecs, s.cohort!), reply.arrays, { numExamples: reply.numExamples, weight }, plant.plantId);
-        const masked = s.secagg.maskedInput(decodeShareDelivery(task.bytes?.delivery), words);
+        // The words were encoded for this message alone, so they are masked where they lie.
+        const masked = s.secagg.maskedInput(decodeShareDelivery(task.bytes?.delivery), words, { inPlace: true });
         return ok(task, { masked: encodeMaskedInput(masked), layout: encodeJson(layout) });
       },
       [secAggTaskKinds.unmask]: async (task) => {

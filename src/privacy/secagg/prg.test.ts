@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { hkdfSync } from 'node:crypto';
 import fc from 'fast-check';
 import { addWords, applyMasks, expandMask } from './prg.js';
 import { CHUNK_WORDS, portableWordChunk, simdWords, wordChunk } from './wordKernel.js';
@@ -25,10 +26,22 @@ test('streamed masks equal the sum of fully expanded masks, mod 2^32, across chu
 });
 
 test('the AES-CTR mask is the keystream of the seed: known first words, and distinct seeds give distinct masks', () => {
-  // AES-256 of the zero block under the zero key (the first CTR block): dc95c078a2408989ad48a21492842087.
+  // AES-128 of the zero block under the zero key (the first CTR block): 66e94bd4ef8a2c3b884cfa59ca342b2e.
   const first = expandMask(new Uint8Array(32), 4);
-  assert.deepEqual(Buffer.from(first.buffer, first.byteOffset, 16).toString('hex'), 'dc95c078a2408989ad48a21492842087');
+  assert.deepEqual(Buffer.from(first.buffer, first.byteOffset, 16).toString('hex'), '66e94bd4ef8a2c3b884cfa59ca342b2e');
   assert.notDeepEqual(expandMask(seedOf(1), 8), expandMask(seedOf(2), 8));
+});
+
+test('the AES-128 key is the first 16 bytes of the seed, which are what HKDF derives for a 16-byte key', () => {
+  const seed = new Uint8Array(32).map((_, i) => i);
+  const other = seed.slice();
+  other[31] ^= 0xff; // only the unused half differs
+  assert.deepEqual(expandMask(seed, 16), expandMask(other, 16));
+  other[0] ^= 0xff;
+  assert.notDeepEqual(expandMask(seed, 16), expandMask(other, 16));
+  const ikm = new Uint8Array(32).fill(9);
+  const long = new Uint8Array(hkdfSync('sha256', ikm, 'salt', 'info', 32));
+  assert.deepEqual(long.subarray(0, 16), new Uint8Array(hkdfSync('sha256', ikm, 'salt', 'info', 16)));
 });
 
 test('the SIMD word kernel and the plain loop agree, wrap-around included', () => {

@@ -211,3 +211,29 @@ test('settings below a majority threshold are refused by the coordinator and by 
     (e) => isCrucibleError(e, 'SECAGG_UNSAFE_PARAMETERS') && /strict majority/.test(e.message),
   );
 });
+
+test('masking in place gives the same masked input as masking a copy, and a copy leaves the input untouched', () => {
+  const length = 40;
+  const masks = (inPlace: boolean) => {
+    const ids = ['plant-0', 'plant-1', 'plant-2'];
+    const plants = ids.map((id) => new SecAggPlant(id, { entropy: seededEntropy(`in-place/${id}`) }));
+    const coordinator = new SecAggCoordinator({ round: 'r', entropy: seededEntropy('in-place/coordinator') });
+    for (const p of plants) coordinator.receiveKeys(p.advertiseKeys('r'));
+    const roster = coordinator.closeAdvertising();
+    for (const p of plants) coordinator.receiveShares(p.shareKeys(roster));
+    const deliveries = coordinator.closeSharing();
+    return plants.map((p) => {
+      const input = new Uint32Array(length).map((_, i) => i);
+      const { masked } = p.maskedInput(deliveries.get(p.plant)!, input, { inPlace });
+      return { input, masked };
+    });
+  };
+  const copied = masks(false);
+  const inPlace = masks(true);
+  inPlace.forEach(({ input, masked }, i) => {
+    assert.equal(masked, input);
+    assert.deepEqual(masked, copied[i].masked);
+    assert.deepEqual(copied[i].input, new Uint32Array(length).map((_, j) => j));
+    assert.notDeepEqual(copied[i].masked, copied[i].input);
+  });
+});

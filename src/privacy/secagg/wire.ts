@@ -119,8 +119,13 @@ export function encodeMaskedInput(m: MaskedInput): Uint8Array {
   return new Uint8Array(m.masked.buffer, m.masked.byteOffset, m.masked.byteLength);
 }
 
+/**
+ * The masked words of `b`, viewing its bytes where they are 4-byte aligned (the usual case for a
+ * received message) and copying them otherwise: the coordinator only reads them, once, into the sum.
+ */
 export function decodeMaskedInput(plant: string, b: Uint8Array | undefined): MaskedInput {
   if (b === undefined || b.byteLength % 4 !== 0) throw malformed(`masked input of ${plant}`, `byte length ${b?.byteLength} is not a multiple of 4`);
+  if (b.byteOffset % 4 === 0) return { plant, masked: new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4) };
   const masked = new Uint32Array(b.byteLength / 4);
   new Uint8Array(masked.buffer).set(b);
   return { plant, masked };
