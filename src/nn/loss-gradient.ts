@@ -2,10 +2,9 @@
  * One training step's loss and gradient: loss(model(x), y), its gradient added into
  * `model.parameters.grads`. For an `Mlp` with mean squared error and activations the dense kernels
  * apply (linear, tanh, relu), on batches of a multiple of 4 rows and layers below 2^20 multiply-adds
- * a product, it takes the fused pass through
- * wasm memory that two threads share (tensor/kernels/mlp-pass.ts); otherwise the tape
- * (`backward(loss(model.forward(x), y))`). Both give the same bits, so which one ran never shows in
- * a result.
+ * a product, it takes the fused pass through wasm memory that two threads share
+ * (tensor/kernels/mlp-pass.ts); otherwise the tape (`backward(loss(model.forward(x), y))`). Both
+ * give the same bits, so which one ran never shows in a result.
  *
  * @example
  * model.parameters.zeroGrad();
@@ -13,6 +12,7 @@
  * optimizer.step();
  */
 import { backward } from '../tensor/autodiff.js';
+import type { DenseActivation } from '../tensor/kernels/dense.js';
 import { mlpMsePass, mlpPassActivations } from '../tensor/kernels/mlp-pass.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type Loss, mse } from './losses.js';
@@ -32,7 +32,7 @@ function fusedMse(model: Model, x: Tensor, y: Tensor): number | null {
   // Exactly an Mlp: a subclass may change what forward computes.
   if (!(model instanceof Mlp) || Object.getPrototypeOf(model) !== Mlp.prototype) return null;
   const { activation, outputActivation } = model.spec;
-  const applies = (name: string): boolean => (mlpPassActivations as readonly string[]).includes(name);
+  const applies = (name: string): name is DenseActivation => (mlpPassActivations as readonly string[]).includes(name);
   if (!applies(activation) || !applies(outputActivation)) return null;
   if (x.cols !== model.inputSize || y.rows !== x.rows || y.cols !== model.outputSize) return null;
   const last = model.layers.length - 1;
@@ -44,6 +44,6 @@ function fusedMse(model: Model, x: Tensor, y: Tensor): number | null {
     bias: layer.bias.data,
     gradWeight: layer.weight.ensureGrad(),
     gradBias: layer.bias.ensureGrad(),
-  })) as Parameters<typeof mlpMsePass>[0];
+  }));
   return mlpMsePass(layers, x.data, y.data, x.rows);
 }
