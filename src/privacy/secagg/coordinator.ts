@@ -12,6 +12,11 @@
  * The coordinator never holds both secrets of one plant: it accepts seed shares only for survivors
  * and key shares only for dropped plants, and the two sets are fixed before unmasking starts.
  *
+ * The sum is built while the unmasking shares still arrive: the first one starts it from the masked
+ * inputs, and a survivor's self mask comes off as soon as threshold shares of its seed are in and
+ * match its commitment. `finish` removes what is left and checks every share received against the
+ * secrets already used, so a round's last reply is followed by little more than the check.
+ *
  * @example
  * const c = new SecAggCoordinator({ round: 'r1' });
  * for (const k of keys) c.receiveKeys(k);
@@ -77,6 +82,10 @@ export class SecAggCoordinator {
   private readonly keyShares = new Map<string, ShamirShare[]>();
   private readonly unmaskedBy = new Set<string>();
   private vectorLength: number | null;
+  /** The survivors' inputs summed, less the self masks removed so far (from the first unmasking message on). */
+  private partialSum: Uint32Array | null = null;
+  /** Self-mask seeds already removed from `partialSum`, by survivor. */
+  private readonly removedSeeds = new Map<string, Uint8Array>();
 
   constructor(options: SecAggCoordinatorOptions) {
     if (options.vectorLength !== undefined && (!Number.isInteger(options.vectorLength) || options.vectorLength < 1)) {
@@ -229,6 +238,37 @@ export class SecAggCoordinator {
     };
     for (const { of, share } of message.seedShares) keep(this.seedShares, of, share);
     for (const { of, share } of message.keyShares) keep(this.keyShares, of, share);
+    this.unmaskEarly();
+  }
+
+  /**
+   * Starts the sum and removes every self mask whose seed can now be reconstructed (see the class
+   * comment). A seed whose shares disagree or miss its commitment is left to `finish`, which names it.
+   */
+  private unmaskEarly(): void {
+    const { survivors } = this.request!;
+    const { threshold } = this.roster!.settings;
+    if (this.partialSum === null) {
+      this.partialSum = new Uint32Array(this.vectorLength!);
+      addWords(this.partialSum, survivors.map((u) => ({ words: this.masked.get(u)!, sign: 1 as const })));
+    }
+    const ready: SignedSeed[] = [];
+    for (const u of survivors) {
+      const shares = this.seedShares.get(u) ?? [];
+      if (this.removedSeeds.has(u) || shares.length < threshold) continue;
+      const seed = this.selfMaskSeed(u);
+      if (seed === null) continue;
+      this.removedSeeds.set(u, seed);
+      ready.push({ seed, sign: -1 });
+    }
+    if (ready.length > 0) applyMasks(this.partialSum, ready);
+  }
+
+  /** The self-mask seed of `u` from the shares held, or null if they disagree or miss its commitment. */
+  private selfMaskSeed(u: string): Uint8Array | null {
+    const { secret, consistent } = shamirCombine(this.seedShares.get(u)!, this.roster!.settings.threshold);
+    if (secret === null || !consistent || !equalBytes(commitSeed(secret, u, this.round), this.shared.get(u)!.seedCommitment)) return null;
+    return secret;
   }
 
   /** Ends stage 3: reconstructs the secrets, removes all masks and returns the sum of the survivors' inputs. */
@@ -247,16 +287,24 @@ export class SecAggCoordinator {
       }
       return secret;
     };
-    const sum = new Uint32Array(this.vectorLength!);
-    addWords(sum, survivors.map((u) => ({ words: this.masked.get(u)!, sign: 1 as const })));
-    // Every mask to remove, then one streamed pass over the sum (prg.ts).
+    let sum = this.partialSum;
+    if (sum === null) {
+      sum = new Uint32Array(this.vectorLength!);
+      addWords(sum, survivors.map((u) => ({ words: this.masked.get(u)!, sign: 1 as const })));
+    }
+    // Every mask still to remove, then one streamed pass over the sum (prg.ts).
     const masks: SignedSeed[] = [];
     for (const u of survivors) {
+      // Reconstructed from ALL shares now, so one received after the early removal is checked too.
       const seed = reconstruct(this.seedShares, u, 'self-mask seed');
       if (!equalBytes(commitSeed(seed, u, this.round), this.shared.get(u)!.seedCommitment)) {
         throw new CrucibleError('SECAGG_TAMPERED', `round ${this.round}: the reconstructed self-mask seed of ${u} does not match its commitment`, { plant: u });
       }
-      masks.push({ seed, sign: -1 });
+      const removed = this.removedSeeds.get(u);
+      if (removed === undefined) masks.push({ seed, sign: -1 });
+      else if (!equalBytes(removed, seed)) {
+        throw new CrucibleError('SECAGG_TAMPERED', `round ${this.round}: the self-mask seed shares of ${u} changed after its mask was removed`, { plant: u });
+      }
     }
     const alive = new Set(survivors);
     for (const u of dropped) {
