@@ -19,7 +19,8 @@
 import { CrucibleError } from '../../errors.js';
 import { type Entropy, systemEntropy } from './entropy.js';
 import { harary } from './graph.js';
-import { type KeyPair, deriveKey, generateKeyPair, open, seal } from './keys.js';
+import { ChannelKeys } from './channel.js';
+import { type KeyPair, generateKeyPair, open, seal } from './keys.js';
 import { commitSeed, packSharePair, pairwiseMask, pairwiseSeed, shareAad, unpackSharePair } from './masking.js';
 import type { AdvertisedKeys, MaskedInput, Roster, SecAggStage, ShareDelivery, SharedKeys, UnmaskRequest, UnmaskShares } from './messages.js';
 import { type SignedSeed, applyMasks } from './prg.js';
@@ -29,6 +30,11 @@ import { type ShamirShare, shamirSplit } from './shamir.js';
 export interface SecAggPlantOptions {
   /** Source of keys, seeds and nonces. Default: the OS CSPRNG. */
   entropy?: Entropy;
+  /**
+   * The share-channel key pair to advertise, possibly one used in earlier sessions (channel.ts).
+   * Default: a fresh pair for this session.
+   */
+  channel?: ChannelKeys;
 }
 
 export interface MaskedInputOptions {
@@ -43,7 +49,8 @@ export class SecAggPlant {
   private readonly entropy: Entropy;
   private stage: SecAggStage | 'done' = 'advertise-keys';
   private round = '';
-  private encryption: KeyPair | null = null;
+  private readonly channelOption: ChannelKeys | undefined;
+  private channel: ChannelKeys | null = null;
   private masking: KeyPair | null = null;
   private selfSeed: Uint8Array | null = null;
   private roster: Roster | null = null;
@@ -61,6 +68,7 @@ export class SecAggPlant {
     if (plant.length === 0) throw new RangeError('SecAggPlant: plant id must be non-empty');
     this.plant = plant;
     this.entropy = options.entropy ?? systemEntropy;
+    this.channelOption = options.channel;
   }
 
   /** The stage this plant expects next. */
@@ -72,14 +80,14 @@ export class SecAggPlant {
     if (this.stage !== stage) throw new RangeError(`SecAggPlant ${this.plant}: got a ${stage} message while at stage ${this.stage}`);
   }
 
-  /** Stage 0: fresh key pairs for this round. */
+  /** Stage 0: a fresh masking key pair for this round, and the channel key pair (fresh unless given). */
   advertiseKeys(round: string): AdvertisedKeys {
     this.expect('advertise-keys');
     this.round = round;
-    this.encryption = generateKeyPair(this.entropy);
+    this.channel = this.channelOption ?? new ChannelKeys(this.entropy);
     this.masking = generateKeyPair(this.entropy);
     this.stage = 'share-keys';
-    return { plant: this.plant, encryptionKey: this.encryption.publicKey, maskingKey: this.masking.publicKey };
+    return { plant: this.plant, encryptionKey: this.channel.keyPair.publicKey, maskingKey: this.masking.publicKey };
   }
 
   /** Stage 1: Shamir-share the masking key and a fresh self-mask seed among the neighbourhood. */
@@ -89,7 +97,7 @@ export class SecAggPlant {
     if (settings.round !== this.round) throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: roster is for round ${settings.round}, expected ${this.round}`);
     checkSettings(settings, roster.plants.length);
     const me = roster.plants.find((p) => p.plant === this.plant);
-    if (me === undefined || !equalBytes(me.maskingKey, this.masking!.publicKey) || !equalBytes(me.encryptionKey, this.encryption!.publicKey)) {
+    if (me === undefined || !equalBytes(me.maskingKey, this.masking!.publicKey) || !equalBytes(me.encryptionKey, this.channel!.keyPair.publicKey)) {
       throw new CrucibleError('SECAGG_TAMPERED', `plant ${this.plant}: the roster of round ${this.round} does not carry this plant's keys`);
     }
     if (new Set(roster.plants.map((p) => p.plant)).size !== roster.plants.length) {
@@ -180,7 +188,7 @@ export class SecAggPlant {
   private channelKey(peer: string): Uint8Array {
     let key = this.channelKeys.get(peer);
     if (key === undefined) {
-      key = deriveKey(this.encryption!.secretKey, this.keysOf(peer).encryptionKey, 'share-encryption', this.round);
+      key = this.channel!.sessionKey(this.keysOf(peer).encryptionKey, this.round);
       this.channelKeys.set(peer, key);
     }
     return key;

@@ -21,6 +21,7 @@
 import { CrucibleError, isCrucibleError } from '../../errors.js';
 import type { PlantHandler, PlantMiddleware } from '../../federation/plant.js';
 import type { PlantReply, TaskMessage } from '../../federation/messages.js';
+import { rotatingChannelKeys } from './channel.js';
 import { type Entropy, systemEntropy } from './entropy.js';
 import { type CodecPolicy, chooseCodecs, codecsFor, encodeReply, replyLayout } from './layout.js';
 import { SecAggPlant } from './plant.js';
@@ -44,6 +45,11 @@ export interface SecureAggregationPlantOptions {
   protectedKinds?: readonly string[];
   /** Source of keys and seeds. Default: the OS CSPRNG. */
   entropy?: Entropy;
+  /**
+   * Sessions one share-channel key pair serves before the plant draws a new one (channel.ts; the
+   * masking keys are fresh every session regardless). Default 10; 1 gives a fresh pair per session.
+   */
+  channelKeySessions?: number;
 }
 
 /** Open SecAgg rounds a plant keeps (older ones were abandoned by the coordinator). */
@@ -64,6 +70,7 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
   const entropy = options.entropy ?? systemEntropy;
   return (next, plant) => {
     const sessions = new Map<string, Session>();
+    const channelKeys = rotatingChannelKeys(entropy, options.channelKeySessions);
     const ok = (task: TaskMessage, bytes: Record<string, Uint8Array>): PlantReply => ({
       ok: true, kind: task.kind, runId: task.runId, round: task.round, plantId: plant.plantId,
       numExamples: 0, metrics: {}, arrays: {}, bytes,
@@ -76,7 +83,7 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
     /** A new session with fresh keys; a round the coordinator abandoned never reaches unmasking, so only the newest are kept. */
     const open = (id: string): Session => {
       while (sessions.size >= MAX_OPEN_SESSIONS) sessions.delete(sessions.keys().next().value!);
-      const s: Session = { secagg: new SecAggPlant(plant.plantId, { entropy }) };
+      const s: Session = { secagg: new SecAggPlant(plant.plantId, { entropy, channel: channelKeys() }) };
       sessions.set(id, s);
       return s;
     };

@@ -7,6 +7,7 @@
  * const { sum } = runSecAggRound(new Map([['a', wordsA], ['b', wordsB], ['c', wordsC]]), { round: 'r1', variant: 'secagg' });
  */
 import { CrucibleError } from '../../errors.js';
+import type { ChannelKeys } from './channel.js';
 import { SecAggCoordinator, type SecAggCoordinatorOptions, type SecAggResult } from './coordinator.js';
 import { type Entropy, systemEntropy } from './entropy.js';
 import type { SecAggStage } from './messages.js';
@@ -17,12 +18,14 @@ export interface SecAggRoundOptions extends SecAggCoordinatorOptions {
   dropouts?: Partial<Record<SecAggStage, readonly string[]>>;
   /** Entropy per plant (tests pass seeded sources). Default: the OS CSPRNG for all. */
   plantEntropy?: (plant: string) => Entropy;
+  /** Share-channel keys per plant, e.g. kept across rounds (channel.ts). Default: fresh per round. */
+  channel?: (plant: string) => ChannelKeys;
 }
 
 /** Runs the round over the given quantized inputs and returns the coordinator's result. */
 export function runSecAggRound(inputs: ReadonlyMap<string, Uint32Array>, options: SecAggRoundOptions): SecAggResult {
   const coordinator = new SecAggCoordinator({ cohortSize: inputs.size, ...options });
-  const plants = new Map([...inputs.keys()].map((id) => [id, new SecAggPlant(id, { entropy: options.plantEntropy?.(id) ?? systemEntropy })]));
+  const plants = new Map([...inputs.keys()].map((id) => [id, new SecAggPlant(id, { entropy: options.plantEntropy?.(id) ?? systemEntropy, channel: options.channel?.(id) })]));
   const gone = new Set<string>();
   const live = (stage: SecAggStage) => {
     for (const p of options.dropouts?.[stage] ?? []) gone.add(p);
