@@ -4,3 +4,4 @@ export { tanhArray } from './tanh';
 export { fillRows, activate, outputGradient, denseRows } from './dense';
 export { sgdUpdate } from './update';
 export { mlpRows, mlpWeights, packRowsB, squaredErrorSum } from './mlp';
+export { encodeFixed } from './fixed';

@@ -16,12 +16,54 @@
  * fp.decode(words) // ≈ [0.25, -0.5] within fp.sumErrorBound
  */
 import { CrucibleError } from '../../errors.js';
+import { regions, wasmKernels } from '../../tensor/kernels/wasm.js';
 
 /** 1.5·2^52: adding and subtracting it rounds a float64 of magnitude < 2^51 to the nearest integer. */
 const ROUNDING = 6755399441055744;
 
 /** Largest magnitude a sum may reach in signed 32-bit words. */
 export const SIGNED_WORD_LIMIT = 2 ** 31 - 1;
+
+/** Values per call of the SIMD encoder: 64 KiB of input, so input and words stay in cache. */
+const WASM_CHUNK = 8192;
+/** Below this many values the plain loop is as fast as copying into wasm memory and back. */
+const WASM_MIN = 1024;
+
+/**
+ * Round-to-nearest encoding with the SIMD kernel (asm/fixed.ts), chunk by chunk through wasm memory;
+ * false (nothing written) where the kernels are not built or hold no room, or a value is not finite.
+ */
+function encodeWithKernel(values: Float64Array, target: Int32Array, weight: number, clip: number, scale: number): boolean {
+  if (wasmKernels === null || values.length < WASM_MIN) return false;
+  const at = regions(wasmKernels, [8 * WASM_CHUNK, 4 * WASM_CHUNK]);
+  if (at === null) return false;
+  const heap = wasmKernels.heap();
+  const words = new Int32Array(heap.buffer, at[1], WASM_CHUNK);
+  const k = wasmKernels.exports;
+  for (let i0 = 0; i0 < values.length; i0 += WASM_CHUNK) {
+    const n = Math.min(WASM_CHUNK, values.length - i0);
+    heap.set(values.subarray(i0, i0 + n), at[0] / 8);
+    if (k.encodeFixed(at[0], at[1], n, weight, clip, scale) !== 0) return false;
+    target.set(n === WASM_CHUNK ? words : words.subarray(0, n), i0);
+  }
+  return true;
+}
+
+/**
+ * The kernel's twin in TypeScript (tests compare the two), used without the kernels and to name a
+ * non-finite value: round to nearest (ties to even) by the float64 trick x + 1.5·2^52 − 1.5·2^52,
+ * exact for |x| < 2^51, free of branches and of Math.round (which V8 does not inline). Returns NaN
+ * if any weighted value is not finite, else 0.
+ */
+export function encodeNearest(values: Float64Array, target: Int32Array, weight: number, clip: number, scale: number): number {
+  let bad = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] * weight;
+    bad += v - v;
+    target[i] = (Math.min(clip, Math.max(-clip, v)) * scale + ROUNDING) - ROUNDING;
+  }
+  return bad;
+}
 
 export interface FixedPointOptions {
   /** Largest |value| per coordinate a plant may contribute; larger values are clipped. */
@@ -90,14 +132,8 @@ export class FixedPoint {
     const scale = this.scale;
     let bad = 0;
     if (uniform === undefined) {
-      // Round to nearest (ties to even) by the float64 trick x + 1.5·2^52 − 1.5·2^52, exact for
-      // |x| < 2^51: the hot path for 100k-parameter updates, free of branches and of Math.round
-      // (which V8 does not inline). `bad` turns NaN on any non-finite value, checked once after.
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i] * weight;
-        bad += v - v;
-        target[i] = (Math.min(c, Math.max(-c, v)) * scale + ROUNDING) - ROUNDING;
-      }
+      if (encodeWithKernel(values, target, weight, c, scale)) return;
+      bad = encodeNearest(values, target, weight, c, scale);
     } else {
       for (let i = 0; i < values.length; i++) {
         const v = values[i] * weight;

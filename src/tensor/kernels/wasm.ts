@@ -43,6 +43,8 @@ export interface KernelExports {
   packRowsB(k: number, n: number, b: number, bp: number, p0: number, p1: number): void;
   /** Σ (ŷ − t)² over n values in order. */
   squaredErrorSum(yhat: number, t: number, n: number): number;
+  /** SecAgg fixed-point words of n values (asm/fixed.ts); 1 if a weighted value is not finite. */
+  encodeFixed(x: number, out: number, n: number, weight: number, clip: number, scale: number): number;
 }
 
 /** The little of the WebAssembly JS API used here (lib ES2022 without DOM does not declare it). */
