@@ -108,6 +108,9 @@ test('secureAggregation is off by default, and its errors name the key and what 
   const plant = { coordinator: 'h:1', token: 't', tls: 'insecure', model: { widths: [1, 1] } };
   assert.equal(parseConfig(plant, plantConfigSchema, 'plant.yaml').secureAggregation.required, false);
   assert.throws(() => parseConfig({ ...plant, secureAggregation: { required: 'yes' } }, plantConfigSchema, 'plant.yaml'), (e) => isCrucibleError(e, 'CONFIG_INVALID') && /secureAggregation\.required/.test(e.message));
+  assert.equal(parseConfig(plant, plantConfigSchema, 'plant.yaml').secureAggregation.channelKeySessions, 10);
+  assert.equal(parseConfig({ ...plant, secureAggregation: { channelKeySessions: 1 } }, plantConfigSchema, 'plant.yaml').secureAggregation.channelKeySessions, 1);
+  assert.throws(() => parseConfig({ ...plant, secureAggregation: { channelKeySessions: 0 } }, plantConfigSchema, 'plant.yaml'), (e) => isCrucibleError(e, 'CONFIG_INVALID') && /secureAggregation\.channelKeySessions/.test(e.message));
 });
 
 test('the model kind is chosen in the config; an unknown kind or key is an error naming it', () => {

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { keyPath } from '../data/schema.js';
 import { CrucibleError } from '../errors.js';
 import { type ModelSpec, parseModelSpec } from '../hybrid/model-spec.js';
+import { CHANNEL_KEY_SESSIONS } from '../privacy/secagg/channel.js';
 import { coordinatorDriftConfigSchema, plantDriftConfigSchema } from '../drift/config.js';
 
 const int = (min: number): z.ZodNumber => z.number().int().min(min);
@@ -254,7 +255,13 @@ export const plantConfigSchema = z
      * Every plant answers secure-aggregation rounds; with `required: true` it also refuses fit and
      * statistics tasks sent in the clear (SECAGG_REQUIRED), so its update never leaves unmasked.
      */
-    secureAggregation: z.strictObject({ required: z.boolean().default(false) }).default({ required: false }),
+    secureAggregation: z
+      .strictObject({
+        required: z.boolean().default(false),
+        /** Sessions one share-channel key pair serves (src/privacy/secagg/channel.ts); 1 = fresh per session. */
+        channelKeySessions: z.number().int().min(1).default(CHANNEL_KEY_SESSIONS),
+      })
+      .default({ required: false, channelKeySessions: CHANNEL_KEY_SESSIONS }),
     /** Reconnect backoff: capped exponential with full jitter. */
     reconnect: z
       .object({ initialMs: int(1).default(200), maxMs: int(1).default(10_000) })

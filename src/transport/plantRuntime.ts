@@ -107,7 +107,7 @@ export async function startPlant(config: PlantConfig, options: StartPlantOptions
     // model's own (a hybrid model's plant-local parameters) innermost. Every plant answers SecAgg
     // rounds; `secureAggregation.required` also refuses updates requested in the clear.
     middleware: [
-      secureAggregationPlant({ requireSecureAggregation: config.secureAggregation.required, protectedKinds: ['fit', 'statistics', 'class-counts'] }),
+      secureAggregationPlant({ requireSecureAggregation: config.secureAggregation.required, channelKeySessions: config.secureAggregation.channelKeySessions, protectedKinds: ['fit', 'statistics', 'class-counts'] }),
       perCoordinateStatistics(),
       // Clips (and, for distributed DP, noises) the update when the round's task asks for it.
       dpFromTask(),
