@@ -15,7 +15,7 @@
  * The sum is built while the unmasking shares still arrive: the first one starts it from the masked
  * inputs, and a survivor's self mask comes off as soon as threshold shares of its seed are in and
  * match its commitment. `finish` removes what is left and checks every share received against the
- * secrets already used, so a round's last reply is followed by little more than the check.
+ * polynomials, so a round's last reply is followed by little more than the check.
  *
  * @example
  * const c = new SecAggCoordinator({ round: 'r1' });
@@ -84,8 +84,8 @@ export class SecAggCoordinator {
   private vectorLength: number | null;
   /** The survivors' inputs summed, less the self masks removed so far (from the first unmasking message on). */
   private partialSum: Uint32Array | null = null;
-  /** Self-mask seeds already removed from `partialSum`, by survivor. */
-  private readonly removedSeeds = new Map<string, Uint8Array>();
+  /** Survivors whose self masks are already off `partialSum`. */
+  private readonly removedSeeds = new Set<string>();
 
   constructor(options: SecAggCoordinatorOptions) {
     if (options.vectorLength !== undefined && (!Number.isInteger(options.vectorLength) || options.vectorLength < 1)) {
@@ -258,7 +258,7 @@ export class SecAggCoordinator {
       if (this.removedSeeds.has(u) || shares.length < threshold) continue;
       const seed = this.selfMaskSeed(u);
       if (seed === null) continue;
-      this.removedSeeds.set(u, seed);
+      this.removedSeeds.add(u);
       ready.push({ seed, sign: -1 });
     }
     if (ready.length > 0) applyMasks(this.partialSum, ready);
@@ -295,16 +295,13 @@ export class SecAggCoordinator {
     // Every mask still to remove, then one streamed pass over the sum (prg.ts).
     const masks: SignedSeed[] = [];
     for (const u of survivors) {
-      // Reconstructed from ALL shares now, so one received after the early removal is checked too.
+      // Reconstructed from ALL shares now: consistent shares lie on one polynomial, so a seed removed
+      // early is this one, and a share that arrived after its removal is checked here.
       const seed = reconstruct(this.seedShares, u, 'self-mask seed');
       if (!equalBytes(commitSeed(seed, u, this.round), this.shared.get(u)!.seedCommitment)) {
         throw new CrucibleError('SECAGG_TAMPERED', `round ${this.round}: the reconstructed self-mask seed of ${u} does not match its commitment`, { plant: u });
       }
-      const removed = this.removedSeeds.get(u);
-      if (removed === undefined) masks.push({ seed, sign: -1 });
-      else if (!equalBytes(removed, seed)) {
-        throw new CrucibleError('SECAGG_TAMPERED', `round ${this.round}: the self-mask seed shares of ${u} changed after its mask was removed`, { plant: u });
-      }
+      if (!this.removedSeeds.has(u)) masks.push({ seed, sign: -1 });
     }
     const alive = new Set(survivors);
     for (const u of dropped) {

@@ -80,7 +80,7 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
       if (s === undefined) throw new CrucibleError('ROUND_STALE', `plant ${plant.plantId}: no secure aggregation session '${String(task.config.secaggSession)}' open`);
       return s;
     };
-    /** A new session with fresh keys; a round the coordinator abandoned never reaches unmasking, so only the newest are kept. */
+    /** A new session with fresh masking keys (channel keys rotate, see channel.ts); a round the coordinator abandoned never reaches unmasking, so only the newest are kept. */
     const open = (id: string): Session => {
       while (sessions.size >= MAX_OPEN_SESSIONS) sessions.delete(sessions.keys().next().value!);
       const s: Session = { secagg: new SecAggPlant(plant.plantId, { entropy, channel: channelKeys() }) };
