@@ -259,7 +259,7 @@ export const plantConfigSchema = z
       .strictObject({
         required: z.boolean().default(false),
         /** Sessions one share-channel key pair serves (src/privacy/secagg/channel.ts); 1 = fresh per session. */
-        channelKeySessions: z.number().int().min(1).default(CHANNEL_KEY_SESSIONS),
+        channelKeySessions: int(1).default(CHANNEL_KEY_SESSIONS),
       })
       .default({ required: false, channelKeySessions: CHANNEL_KEY_SESSIONS }),
     /** Reconnect backoff: capped exponential with full jitter. */

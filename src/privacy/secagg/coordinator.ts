@@ -248,10 +248,7 @@ export class SecAggCoordinator {
   private unmaskEarly(): void {
     const { survivors } = this.request!;
     const { threshold } = this.roster!.settings;
-    if (this.partialSum === null) {
-      this.partialSum = new Uint32Array(this.vectorLength!);
-      addWords(this.partialSum, survivors.map((u) => ({ words: this.masked.get(u)!, sign: 1 as const })));
-    }
+    this.partialSum ??= this.inputSum();
     const ready: SignedSeed[] = [];
     for (const u of survivors) {
       const shares = this.seedShares.get(u) ?? [];
@@ -262,6 +259,13 @@ export class SecAggCoordinator {
       ready.push({ seed, sign: -1 });
     }
     if (ready.length > 0) applyMasks(this.partialSum, ready);
+  }
+
+  /** The survivors' masked inputs summed (mod 2^32), masks and all. */
+  private inputSum(): Uint32Array {
+    const sum = new Uint32Array(this.vectorLength!);
+    addWords(sum, this.request!.survivors.map((u) => ({ words: this.masked.get(u)!, sign: 1 as const })));
+    return sum;
   }
 
   /** The self-mask seed of `u` from the shares held, or null if they disagree or miss its commitment. */
@@ -287,11 +291,7 @@ export class SecAggCoordinator {
       }
       return secret;
     };
-    let sum = this.partialSum;
-    if (sum === null) {
-      sum = new Uint32Array(this.vectorLength!);
-      addWords(sum, survivors.map((u) => ({ words: this.masked.get(u)!, sign: 1 as const })));
-    }
+    const sum = this.partialSum ?? this.inputSum();
     // Every mask still to remove, then one streamed pass over the sum (prg.ts).
     const masks: SignedSeed[] = [];
     for (const u of survivors) {

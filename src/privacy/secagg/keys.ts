@@ -79,6 +79,7 @@ export function agree(secretKey: Uint8Array, peerPublicKey: Uint8Array, what: st
 }
 
 const HKDF_SALT = Buffer.from('crucible/secagg/v1');
+const ONE = Buffer.from([1]);
 
 /**
  * HKDF-SHA256 (RFC 5869) of a shared point into a 32-byte key bound to a purpose and a round:
@@ -90,7 +91,6 @@ export function expandShared(shared: Uint8Array, purpose: string, round: string)
   const prk = createHmac('sha256', HKDF_SALT).update(shared).digest();
   return new Uint8Array(createHmac('sha256', prk).update(`${purpose}|${round}`).update(ONE).digest());
 }
-const ONE = Buffer.from([1]);
 
 /**
  * HKDF-SHA256 of the X25519 agreement between `secretKey` and `peerPublicKey`, bound to a purpose and
