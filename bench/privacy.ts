@@ -8,8 +8,9 @@
  *     2-core bench machine), the same for both arms. Plants in one host still run one after another,
  *     so with more plants than cores plant work is serialised, which a deployment (one machine per
  *     plant) never does. A round is: send the global model, local training (1 epoch, 64 rows),
- *     gather the updates — in the clear, or through the SecAgg stages (in steady state three
- *     exchanges: share keys with the model, masked input, unmasking with the next round's keys) —
+ *     gather the updates — in the clear, or through the SecAgg stages (in steady state two
+ *     exchanges: the model with the shares addressed to the plant, answered by the masked input;
+ *     then the unmasking, which also advertises and shares the next round's keys) —
  *     and aggregate. The two arms alternate round by round on the same plants, so both see the
  *     same machine load; the first round of each is a warm-up. Bytes are message payloads (float64
  *     arrays at 8 B, opaque bytes, JSON config) counted at the Grid, both directions; gRPC/HTTP2
@@ -302,7 +303,7 @@ export async function run(): Promise<void> {
     const b = protocolBreakdown(plants, new Mlp({ widths: WIDTHS }).parameters.count);
     console.log(`${String(plants).padStart(6)} | ${row(m)} | ${m.cpuRatio.toFixed(2).padStart(4)}× | ${b.plantMs.toFixed(1).padStart(23)} | ${b.coordinatorMs.toFixed(1).padStart(21)}`);
   }
-  console.log('In a deployment plants mask in parallel: SecAgg+ adds about one plant\'s work plus the coordinator\'s to a round, and two extra message exchanges (the keys of a round are advertised at the end of the previous one).');
+  console.log('In a deployment plants mask in parallel: SecAgg+ adds about one plant\'s work plus the coordinator\'s to a round, and one extra message exchange (the keys of a round are advertised and shared during the previous one).');
   console.log('\n(2) accuracy under SecAgg+ and DP-FedAvg on a simulated 3-plant federation (the table of `crucible audit`)\n');
   console.log(formatAccuracyReport(await federatedAccuracy()));
 }

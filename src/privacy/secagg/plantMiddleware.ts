@@ -7,10 +7,11 @@
  *
  * The setup stages do not depend on the update, so they run while the plant trains: the stage that
  * carries the inner task is answered at once and the training starts right after; only the
- * masked-input stage waits for the training to finish. The plant also advertises its keys for the
- * coordinator's next session in its last reply of a round, so in steady state a round starts with
- * the share stage (roster and inner task together): three exchanges, of which only the unmasking
- * follows the training in addition to the masked upload.
+ * masked-input stage waits for the training to finish. The plant also sets up the coordinator's
+ * next session during this one: it advertises the next session's keys with its masked input, and
+ * shares them (with the next roster the unmasking request brings) with its unmasking shares. So in
+ * steady state a round is two exchanges: the inner task with the shares addressed to the plant,
+ * answered by the masked input once trained; then the unmasking.
  *
  * With `requireSecureAggregation` (default true) a plant refuses to answer a bare fit or statistics
  * task with SECAGG_REQUIRED: a coordinator cannot quietly fall back to plaintext.
@@ -87,6 +88,14 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
       sessions.set(id, s);
       return s;
     };
+    /** Stage 1 of `s` from the roster and codec policy in `task`'s bytes (a share task, or the previous session's unmasking). */
+    const shareKeys = (s: Session, task: TaskMessage): Uint8Array => {
+      const policy = decodeCodecPolicy(task.bytes?.[stageBytes.policy]);
+      const shared = encodeSharedKeys(s.secagg.shareKeys(decodeRoster(task.bytes?.[stageBytes.roster])));
+      s.policy = policy;
+      s.cohort = Number(task.config.secaggCohort);
+      return shared;
+    };
     /** Starts the inner task on a later turn of the event loop, so the stage's reply leaves first. */
     const train = (s: Session, task: TaskMessage): void => {
       if (s.training !== undefined) throw new CrucibleError('SECAGG_TAMPERED', `plant ${plant.plantId}: a second inner task for session '${String(task.config.secaggSession)}'`);
@@ -103,17 +112,11 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
         train(s, task);
         return ok(task, { keys });
       },
-      [secAggTaskKinds.share]: async (task) => {
-        const s = session(task);
-        s.policy = decodeCodecPolicy(task.bytes?.[stageBytes.policy]);
-        s.cohort = Number(task.config.secaggCohort);
-        const shared = encodeSharedKeys(s.secagg.shareKeys(decodeRoster(task.bytes?.[stageBytes.roster])));
-        // Keys advertised at the end of the previous round: this round's inner task comes now.
-        if (carriesInnerTask(task)) train(s, task);
-        return ok(task, { shared });
-      },
+      [secAggTaskKinds.share]: async (task) => ok(task, { shared: shareKeys(session(task), task) }),
       [secAggTaskKinds.mask]: async (task) => {
         const s = session(task);
+        // A session set up during the previous one: this round's inner task comes now.
+        if (carriesInnerTask(task)) train(s, task);
         if (s.training === undefined) throw new CrucibleError('ROUND_STALE', `plant ${plant.plantId}: session '${String(task.config.secaggSession)}' asks for a masked input but sent no task to compute it`);
         const reply = await s.training;
         if (!reply.ok) return { ...reply, kind: task.kind };
@@ -123,17 +126,30 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
         const weight = s.policy!.exampleCap === undefined ? 1 : Math.min(1, reply.numExamples / s.policy!.exampleCap);
         const words = encodeReply(codecs, codecsFor(codecs, s.cohort!), reply.arrays, { numExamples: reply.numExamples, weight }, plant.plantId);
         // The words were encoded for this message alone, so they are masked where they lie.
-        const masked = s.secagg.maskedInput(decodeShareDelivery(task.bytes?.delivery), words, { inPlace: true });
-        return ok(task, { masked: encodeMaskedInput(masked), layout: encodeJson(layout) });
+        const masked = s.secagg.maskedInput(decodeShareDelivery(task.bytes?.[stageBytes.delivery]), words, { inPlace: true });
+        const bytes: Record<string, Uint8Array> = { masked: encodeMaskedInput(masked), layout: encodeJson(layout) };
+        // The next session's keys now, so that its roster can come with this session's unmasking.
+        const nextSession = task.config.secaggNextSession;
+        if (typeof nextSession === 'string' && nextSession.length > 0 && !sessions.has(nextSession)) {
+          bytes[stageBytes.nextKeys] = encodeAdvertisedKeys(open(nextSession).secagg.advertiseKeys(nextSession));
+        }
+        return ok(task, bytes);
       },
       [secAggTaskKinds.unmask]: async (task) => {
         const s = session(task);
         sessions.delete(String(task.config.secaggSession));
         const bytes: Record<string, Uint8Array> = { shares: encodeUnmaskShares(s.secagg.unmask(decodeUnmaskRequest(task.bytes?.request))) };
-        // Advertise the next round's keys now, saving that round its first exchange (stage 0 done early).
+        // The next session's key sharing, if its roster came along and this plant advertised for it.
         const nextSession = task.config.secaggNextSession;
-        if (typeof nextSession === 'string' && nextSession.length > 0 && !sessions.has(nextSession)) {
-          bytes[stageBytes.nextKeys] = encodeAdvertisedKeys(open(nextSession).secagg.advertiseKeys(nextSession));
+        const next = typeof nextSession === 'string' ? sessions.get(nextSession) : undefined;
+        if (next !== undefined && task.bytes?.[stageBytes.roster] !== undefined) {
+          try {
+            bytes[stageBytes.nextShared] = shareKeys(next, task);
+          } catch {
+            // A roster this plant refuses costs only the next session (the coordinator then starts it
+            // over at key advertising); this session's unmasking shares still go out.
+            sessions.delete(String(nextSession));
+          }
         }
         return ok(task, bytes);
       },

@@ -11,7 +11,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { seededEntropy } from './entropy.js';
 import { secureAggregationPlant } from './plantMiddleware.js';
 import { secureSummation } from './secureSummation.js';
-import { secAggTaskKinds } from './tasks.js';
+import { secAggTaskKinds, stageBytes } from './tasks.js';
 import { FixedPoint } from './fixedPoint.js';
 
 function plantData(seed: number, rows: number) {
@@ -120,7 +120,7 @@ function countingKinds(grid: InMemoryGrid): { grid: InMemoryGrid; kinds: Map<str
   return { grid, kinds };
 }
 
-test('keys advertised at the end of a session open the next one at key sharing: three exchanges, the same sums', async () => {
+test('a session set up during the previous one starts at the masked input: two exchanges, the same sums', async () => {
   const ids = ['plant-0', 'plant-1', 'plant-2', 'plant-3', 'plant-4'];
   const plain = await plainSummation.sum(federation(5, false), ids, statisticsTask, { timeoutMs: 5000 });
   const { grid, kinds } = countingKinds(federation(5, true));
@@ -131,24 +131,26 @@ test('keys advertised at the end of a session open the next one at key sharing: 
     assert.deepEqual([...out.contributors], ids);
     plain.sums.featureSumSq.forEach((v, i) => assert.ok(Math.abs(out.sums.featureSumSq[i] - v) <= bound, `session ${session}: featureSumSq[${i}]`));
   }
-  // Only the first session advertised keys in a stage of its own.
+  // Only the first session advertised and shared keys in stages of their own.
   assert.equal(kinds.get(secAggTaskKinds.advertise), 5);
-  assert.equal(kinds.get(secAggTaskKinds.share), 15);
+  assert.equal(kinds.get(secAggTaskKinds.share), 5);
+  assert.equal(kinds.get(secAggTaskKinds.mask), 15);
   assert.equal(kinds.get(secAggTaskKinds.unmask), 15);
-  // A summation that does not ask for next keys opens every session at key advertising.
+  // A summation that does not set up its next session opens every session at key advertising.
   const once = secureSummation({ clipRange: statsClip, variant: 'secagg', entropy: seededEntropy('once'), advertiseNext: false });
   for (let session = 4; session <= 5; session++) await once.sum(grid, ids, { ...statisticsTask, round: session }, { timeoutMs: 5000 });
   assert.equal(kinds.get(secAggTaskKinds.advertise), 15);
+  assert.equal(kinds.get(secAggTaskKinds.share), 15);
 });
 
-test('early keys and dropouts: a plant lost at unmasking makes the next session advertise again; one lost at early-keyed sharing is a dropout', async () => {
+test('prepared sessions and dropouts: a plant lost at unmasking or masking makes the next session start over; one lost in a prepared session is a dropout', async () => {
   const ids = Array.from({ length: 6 }, (_, p) => `plant-${p}`);
-  // plant-5 answers nothing from its second unmasking task on: it never advertises keys for session 3.
+  // plant-5 answers nothing from its second unmasking task on: it never shares keys for session 3.
   let unmasks = 0;
   const grid: InMemoryGrid = new InMemoryGrid();
   const dropper: PlantMiddleware = (next, plant) => async (task) => {
     if (plant.plantId === 'plant-5' && task.kind === secAggTaskKinds.unmask && ++unmasks === 2) grid.disconnect(plant.plantId);
-    if (plant.plantId === 'plant-4' && task.kind === secAggTaskKinds.share && task.round === 2) grid.disconnect(plant.plantId);
+    if (plant.plantId === 'plant-4' && task.kind === secAggTaskKinds.mask && task.round === 2) grid.disconnect(plant.plantId);
     return next(task);
   };
   const plants = ids.map((plantId, p) => createPlant({ plantId, data: plantData(p, 20 + 5 * p), validationFraction: 0, model, middleware: [dropper, secureAggregationPlant({ entropy: seededEntropy(`dd/${plantId}`) })] }));
@@ -157,18 +159,45 @@ test('early keys and dropouts: a plant lost at unmasking makes the next session 
   const summation = secureSummation({ clipRange: statsClip, variant: 'secagg', threshold: 4, minimumPlants: 4, entropy: seededEntropy('dd') });
   const first = await summation.sum(grid, ids, { ...statisticsTask, round: 1 }, { timeoutMs: 2000 });
   assert.equal(first.contributors.length, 6);
-  // Session 2 is early-keyed; plant-4 drops when its share task (carrying the inner task) arrives, plant-5 at unmasking.
+  // Session 2 was set up during session 1; plant-4 drops when its masked-input task (carrying the
+  // inner task) arrives, plant-5 at unmasking.
   const second = await summation.sum(grid, ids, { ...statisticsTask, round: 2 }, { timeoutMs: 1000 });
   assert.deepEqual([...second.contributors], ['plant-0', 'plant-1', 'plant-2', 'plant-3', 'plant-5']);
   assert.deepEqual(second.failures.map((f) => f.plantId).sort(), ['plant-4', 'plant-5']);
   const plain = await plainSummation.sum(federation(6, false), ['plant-0', 'plant-1', 'plant-2', 'plant-3', 'plant-5'], statisticsTask, { timeoutMs: 5000 });
   const bound = new FixedPoint({ clipRange: 1000, plants: 6 }).sumErrorBound;
   plain.sums.targetSum.forEach((v, i) => assert.ok(Math.abs(second.sums.targetSum[i] - v) <= bound));
+  // Session 2 took no setup stage of its own.
   assert.equal(kinds.get(secAggTaskKinds.advertise), 6);
-  // Session 3: plant-4 and plant-5 are back but have no early keys, so everyone advertises again.
+  assert.equal(kinds.get(secAggTaskKinds.share), 6);
+  // Session 3: plant-4 and plant-5 are back, but plant-4 sent no keys for it and plant-5 no shares,
+  // so it starts over at key advertising.
   grid.connect(plants[4]);
   grid.connect(plants[5]);
   const third = await summation.sum(grid, ids, { ...statisticsTask, round: 3 }, { timeoutMs: 2000 });
   assert.deepEqual([...third.contributors], ids);
   assert.equal(kinds.get(secAggTaskKinds.advertise), 12);
+  assert.equal(kinds.get(secAggTaskKinds.share), 12);
+});
+
+test('a next-session roster a plant refuses costs only that session: this unmasking completes, the next starts over', async () => {
+  const ids = ['plant-0', 'plant-1', 'plant-2', 'plant-3', 'plant-4'];
+  const grid: InMemoryGrid = new InMemoryGrid();
+  // plant-2 gets an unreadable roster for session 2 with its unmasking task of session 1.
+  const tamper: PlantMiddleware = (next, plant) => async (task) =>
+    next(plant.plantId === 'plant-2' && task.kind === secAggTaskKinds.unmask && task.round === 1 ? { ...task, bytes: { ...task.bytes, [stageBytes.roster]: new Uint8Array([1, 2, 3]) } } : task);
+  ids.forEach((plantId, p) => grid.connect(createPlant({ plantId, data: plantData(p, 20 + 5 * p), validationFraction: 0, model, middleware: [tamper, secureAggregationPlant({ entropy: seededEntropy(`t/${plantId}`) })] })));
+  const { kinds } = countingKinds(grid);
+  const summation = secureSummation({ clipRange: statsClip, variant: 'secagg', entropy: seededEntropy('t') });
+  const plain = await plainSummation.sum(federation(5, false), ids, statisticsTask, { timeoutMs: 5000 });
+  const bound = new FixedPoint({ clipRange: 1000, plants: 5 }).sumErrorBound;
+  for (let round = 1; round <= 2; round++) {
+    const out = await summation.sum(grid, ids, { ...statisticsTask, round }, { timeoutMs: 2000 });
+    assert.deepEqual([...out.contributors], ids, `session ${round}`);
+    assert.equal(out.failures.length, 0, `session ${round}`);
+    plain.sums.targetSum.forEach((v, i) => assert.ok(Math.abs(out.sums.targetSum[i] - v) <= bound, `session ${round}: targetSum[${i}]`));
+  }
+  // Session 2 lacked plant-2's shares, so it advertised and shared keys in stages of its own.
+  assert.equal(kinds.get(secAggTaskKinds.advertise), 10);
+  assert.equal(kinds.get(secAggTaskKinds.share), 10);
 });

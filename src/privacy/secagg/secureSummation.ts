@@ -1,12 +1,16 @@
 /**
  * Secure aggregation on the coordinator's side, as a `Summation` (the federation's seam for "ask the
  * plants for vectors, learn only their sum"): it drives the SecAgg coordinator state machine over a
- * `Grid` — any grid, in-memory or gRPC — in four send/collect exchanges, one per stage. Plants that
+ * `Grid` — any grid, in-memory or gRPC — in send/collect exchanges, one per stage. Plants that
  * fail or time out at a stage are dropouts; the round completes while enough remain and throws
  * SECAGG_BELOW_THRESHOLD otherwise.
  *
  * The plants start the inner task (their training) in the first stage and answer the two setup
- * stages while it runs; the masked-input stage collects each plant's input once it has trained. The
+ * stages while it runs; the masked-input stage collects each plant's input once it has trained.
+ * The two setup stages of the summation's next session ride on this one's last two: the plants
+ * advertise its keys with their masked inputs, and share them, with the roster sent along with the
+ * unmasking request, with their unmasking shares. A session so prepared for the same cohort starts
+ * at the masked-input stage, carrying the inner task: two exchanges instead of four. The
  * coordinator sends a codec policy (`clipRange`, scales, example cap) with the roster; each plant
  * derives its fixed-point codecs from it and its own arrays, re-checking the bit budget, and returns
  * its layout with the masked input; the coordinator sums the inputs of the layout most plants report.
@@ -17,12 +21,12 @@
  */
 import { CrucibleError, isCrucibleError } from '../../errors.js';
 import type { Grid, SendOptions } from '../../federation/grid.js';
-import type { ReplyFailure, ReplyOk, TaskMessage } from '../../federation/messages.js';
+import type { ConfigRecord, ReplyFailure, ReplyOk, TaskMessage } from '../../federation/messages.js';
 import type { SumOutcome, Summation } from '../../federation/summation.js';
 import { SecAggCoordinator, type SecAggResult } from './coordinator.js';
 import { type Entropy, systemEntropy } from './entropy.js';
 import { type CodecEntry, type CodecPolicy, EXAMPLES_ENTRY, type LayoutEntry, chooseCodecs, codecsFor, decodeSum, layoutLength } from './layout.js';
-import type { AdvertisedKeys, MaskedInput, ShareDelivery } from './messages.js';
+import type { AdvertisedKeys, MaskedInput, Roster, ShareDelivery } from './messages.js';
 import { secAggTaskKinds, stageBytes, wrapInnerTask } from './tasks.js';
 import {
   decodeAdvertisedKeys,
@@ -53,9 +57,9 @@ export interface SecureSummationOptions {
   /** Source of the graph seed and session ids. Default: the OS CSPRNG. */
   entropy?: Entropy;
   /**
-   * Ask plants, in the unmasking stage, for their keys for this summation's next session, so it
-   * starts at key sharing. Default true; off for a summation used once (its plants would hold keys
-   * for a session that never comes).
+   * Set up this summation's next session during this one (keys with the masked inputs, shares with
+   * the unmasking), so that it starts at the masked-input stage. Default true; off for a summation
+   * used once (its plants would hold keys for a session that never comes).
    */
   advertiseNext?: boolean;
 }
@@ -65,10 +69,19 @@ export interface SecureSummation extends Summation {
   sum(grid: Grid, plantIds: readonly string[], task: TaskMessage | ((plantId: string) => TaskMessage), options: SendOptions): Promise<SumOutcome>;
 }
 
-/** Keys the plants advertised, at the end of the previous session, for the next one. */
+/** A session whose keys were advertised and shared during the previous one, ready for its masked inputs. */
 interface PreparedSession {
   readonly session: string;
-  readonly keys: ReadonlyMap<string, AdvertisedKeys>;
+  readonly coordinator: SecAggCoordinator;
+  readonly deliveries: Map<string, ShareDelivery>;
+}
+
+/** The next session being set up during this one: its coordinator, until its keys are shared. */
+interface NextSession {
+  readonly session: string;
+  readonly coordinator: SecAggCoordinator;
+  /** Its roster once its keys are in (null: too few plants advertised, it is not prepared). */
+  roster: Roster | null;
 }
 
 export function secureSummation(options: SecureSummationOptions): SecureSummation {
@@ -76,12 +89,18 @@ export function secureSummation(options: SecureSummationOptions): SecureSummatio
   let sessions = 0;
   let prepared: PreparedSession | null = null;
   const newSession = (sample: TaskMessage) => `${sample.runId}/${sample.kind}/${++sessions}-${Buffer.from(entropy(6)).toString('hex')}`;
+  const newCoordinator = (session: string, cohort: number) =>
+    new SecAggCoordinator({
+      round: session, cohortSize: cohort,
+      variant: options.variant, degree: options.degree, threshold: options.threshold, minimumPlants: options.minimumPlants, entropy,
+    });
   return {
     async sum(grid, plantIds, task, sendOptions) {
       const taskFor = typeof task === 'function' ? task : () => task;
       const sample = taskFor(plantIds[0] ?? '');
-      // Stage 0 was done early if every plant of this cohort advertised keys for the prepared session.
-      const early = prepared !== null && plantIds.every((id) => prepared!.keys.has(id)) ? prepared : null;
+      // The setup stages were done during the previous session if every plant of this cohort, and
+      // no other, shared keys for the prepared one.
+      const early = prepared !== null && prepared.deliveries.size === plantIds.length && plantIds.every((id) => prepared!.deliveries.has(id)) ? prepared : null;
       prepared = null;
       const session = early?.session ?? newSession(sample);
       const round = new SessionRound(grid, sendOptions, sample, session, plantIds.length);
@@ -89,43 +108,60 @@ export function secureSummation(options: SecureSummationOptions): SecureSummatio
         clipRange: options.clipRange, scale: options.scale, exampleCap: options.exampleCap,
         maxExamples: options.maxExamplesPerPlant ?? Math.floor((2 ** 31 - 1) / Math.max(1, plantIds.length)),
       };
-      const coordinator = new SecAggCoordinator({
-        round: session, cohortSize: plantIds.length,
-        variant: options.variant, degree: options.degree, threshold: options.threshold, minimumPlants: options.minimumPlants, entropy,
-      });
+      const bytes = { [stageBytes.policy]: encodeCodecPolicy(policy) };
+      const next: NextSession | null = options.advertiseNext === false ? null : (() => {
+        const id = newSession(sample);
+        return { session: id, coordinator: newCoordinator(id, plantIds.length), roster: null };
+      })();
       try {
-        // Stage 0: keys — advertised early, or now with the inner task, which each plant then starts.
-        if (early !== null) for (const id of plantIds) coordinator.receiveKeys(early.keys.get(id)!);
-        else {
+        let coordinator: SecAggCoordinator;
+        let deliveries: Map<string, ShareDelivery>;
+        if (early !== null) {
+          ({ coordinator, deliveries } = early);
+        } else {
+          coordinator = newCoordinator(session, plantIds.length);
+          // Stage 0: keys, with the inner task, which each plant then starts.
           await round.exchange(plantIds, (id) => wrapInnerTask(taskFor(id), { session }), (reply) => coordinator.receiveKeys(advertisedBy(reply, reply.bytes?.keys)));
+          const roster = coordinator.closeAdvertising();
+          // Stage 1: sealed shares, relayed unread.
+          const shareTask = round.task(secAggTaskKinds.share, { ...bytes, [stageBytes.roster]: encodeRoster(roster) });
+          await round.exchange(roster.plants.map((p) => p.plant), () => shareTask, (reply) => coordinator.receiveShares({ ...decodeSharedKeys(reply.bytes?.shared), plant: reply.plantId }));
+          deliveries = coordinator.closeSharing();
         }
-        const roster = coordinator.closeAdvertising();
 
-        // Stage 1: sealed shares, relayed unread; carries the inner task if stage 0 did not.
-        const bytes = { [stageBytes.roster]: encodeRoster(roster), [stageBytes.policy]: encodeCodecPolicy(policy) };
-        const shareTask = round.task(secAggTaskKinds.share, bytes);
-        await round.exchange(
-          roster.plants.map((p) => p.plant),
-          early === null ? () => shareTask : (id) => wrapInnerTask(taskFor(id), { session, kind: secAggTaskKinds.share, config: shareTask.config, bytes }),
-          (reply) => coordinator.receiveShares({ ...decodeSharedKeys(reply.bytes?.shared), plant: reply.plantId }),
-        );
-        const deliveries = coordinator.closeSharing();
-
-        // Stage 2: masked inputs, each once its plant has trained, with the layout it was encoded in.
-        const codecs = await maskedInputs(round, coordinator, deliveries, policy, plantIds.length);
+        // Stage 2: masked inputs, each once its plant has trained, with the layout it was encoded in;
+        // the inner task rides here in a prepared session; the next session's keys come back.
+        const nextConfig: Record<string, string> = next === null ? {} : { secaggNextSession: next.session };
+        const maskTask = (id: string): TaskMessage => {
+          const stage = { [stageBytes.delivery]: encodeShareDelivery(deliveries.get(id)!) };
+          return early === null
+            ? round.task(secAggTaskKinds.mask, stage, nextConfig)
+            : wrapInnerTask(taskFor(id), { session, kind: secAggTaskKinds.mask, config: round.config(nextConfig), bytes: stage });
+        };
+        const codecs = await maskedInputs(round, coordinator, deliveries, maskTask, policy, plantIds.length, (reply, keys) => next?.coordinator.receiveKeys(advertisedBy(reply, keys)));
         const request = coordinator.closeMasking();
+        if (next !== null) next.roster = closeOrNull(() => next.coordinator.closeAdvertising());
 
-        // Stage 3: unmasking shares, and the plants' keys for the next session; then the sum.
-        const next = options.advertiseNext === false ? null : newSession(sample);
-        const nextKeys = new Map<string, AdvertisedKeys>();
-        const unmaskTask = round.task(secAggTaskKinds.unmask, { request: encodeUnmaskRequest(request) }, next === null ? {} : { secaggNextSession: next });
+        // Stage 3: unmasking shares, and the next session's key sharing (its roster sent along); then the sum.
+        const nextBytes = next?.roster ? { ...bytes, [stageBytes.roster]: encodeRoster(next.roster) } : {};
+        const unmaskTask = round.task(secAggTaskKinds.unmask, { request: encodeUnmaskRequest(request), ...nextBytes }, nextConfig);
         await round.exchange(request.survivors, () => unmaskTask, (reply) => {
           coordinator.receiveUnmask({ ...decodeUnmaskShares(reply.bytes?.shares), plant: reply.plantId });
-          const keys = reply.bytes?.[stageBytes.nextKeys];
-          if (keys !== undefined) nextKeys.set(reply.plantId, advertisedBy(reply, keys));
+          const shared = reply.bytes?.[stageBytes.nextShared];
+          if (shared !== undefined && next?.roster) {
+            // A bad share message costs that plant only the next session's shortcut.
+            try {
+              next.coordinator.receiveShares({ ...decodeSharedKeys(shared), plant: reply.plantId });
+            } catch {
+              // the next session then starts over if this plant is in its cohort
+            }
+          }
         });
         const result: SecAggResult = coordinator.finish();
-        prepared = next === null ? null : { session: next, keys: nextKeys };
+        if (next?.roster) {
+          const nextDeliveries = closeOrNull(() => next.coordinator.closeSharing());
+          prepared = nextDeliveries === null ? null : { session: next.session, coordinator: next.coordinator, deliveries: nextDeliveries };
+        }
 
         const sums = decodeSum(codecs, codecsFor(codecs, plantIds.length), result.sum);
         const count = Math.round(sums[EXAMPLES_ENTRY][0]);
@@ -136,6 +172,18 @@ export function secureSummation(options: SecureSummationOptions): SecureSummatio
       }
     },
   };
+}
+
+/**
+ * A stage of the next session closed, or null when it cannot close (too few plants took part): that
+ * session is then not prepared and starts over at key advertising; this one goes on regardless.
+ */
+function closeOrNull<T>(close: () => T): T | null {
+  try {
+    return close();
+  } catch {
+    return null;
+  }
 }
 
 /** The exchanges of one session over a grid, and the plants' failures they collected. */
@@ -171,19 +219,37 @@ class SessionRound {
     }
   }
 
+  /** A stage task's config: the session and the cohort size, then `extra`. */
+  config(extra: Record<string, string> = {}): ConfigRecord {
+    return { secaggSession: this.session, secaggCohort: this.cohort, ...extra };
+  }
+
   /** A stage task without an inner task. */
   task(kind: string, bytes: Record<string, Uint8Array>, config: Record<string, string> = {}): TaskMessage {
     const { runId, round } = this.sample;
-    return { kind, runId, round, config: { secaggSession: this.session, secaggCohort: this.cohort, ...config }, arrays: {}, bytes };
+    return { kind, runId, round, config: this.config(config), arrays: {}, bytes };
   }
 }
 
-/** Stage 2: collects the masked inputs, keeps those of the layout most plants report, and returns its codecs. */
-async function maskedInputs(round: SessionRound, coordinator: SecAggCoordinator, deliveries: Map<string, ShareDelivery>, policy: CodecPolicy, cohort: number): Promise<CodecEntry[]> {
+/**
+ * Stage 2: collects the masked inputs, keeps those of the layout most plants report, and returns its
+ * codecs; hands the next session's keys in a reply to `nextKeys`.
+ */
+async function maskedInputs(
+  round: SessionRound, coordinator: SecAggCoordinator, deliveries: Map<string, ShareDelivery>, task: (id: string) => TaskMessage,
+  policy: CodecPolicy, cohort: number, nextKeys: (reply: ReplyOk, keys: Uint8Array) => void,
+): Promise<CodecEntry[]> {
   const inputs = new Map<string, { masked: MaskedInput; layout: string }>();
-  await round.exchange([...deliveries.keys()], (id) => round.task(secAggTaskKinds.mask, { delivery: encodeShareDelivery(deliveries.get(id)!) }), (reply) =>
-    inputs.set(reply.plantId, { masked: decodeMaskedInput(reply.plantId, reply.bytes?.masked), layout: JSON.stringify(decodeJson(reply.bytes?.layout, 'layout')) }),
-  );
+  await round.exchange([...deliveries.keys()], task, (reply) => {
+    inputs.set(reply.plantId, { masked: decodeMaskedInput(reply.plantId, reply.bytes?.masked), layout: JSON.stringify(decodeJson(reply.bytes?.layout, 'layout')) });
+    const keys = reply.bytes?.[stageBytes.nextKeys];
+    if (keys === undefined) return;
+    try {
+      nextKeys(reply, keys);
+    } catch {
+      // Bad keys for the next session cost this plant only that session's shortcut, not this input.
+    }
+  });
   const layout = agreedLayout(inputs, (plant, why) => round.fail(plant, new CrucibleError('UPDATE_REJECTED', why)));
   const codecs = chooseCodecs(layout, policy, cohort);
   for (const [plant, { masked }] of inputs) {

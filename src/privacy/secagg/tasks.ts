@@ -3,8 +3,8 @@
  * plant's real task (fit, statistics) inside it: the inner kind and the session go in reserved
  * `secagg*` config keys, the stage's own payloads in reserved `secagg*` bytes, and the inner task's
  * config, arrays and bytes travel unchanged beside them. The inner task rides on the first stage of
- * a round: key advertising, or — when the plants advertised this round's keys at the end of the
- * previous one — key sharing.
+ * a round: key advertising, or — when the plants advertised and shared this session's keys in the
+ * previous session's last two stages — the masked-input stage, with the shares addressed to the plant.
  *
  * @example
  * const task = wrapInnerTask(fitTask, { session: 'run-1/fit/3-ab12' });
@@ -19,11 +19,17 @@ export const secAggTaskKinds = {
   unmask: 'secagg.unmask',
 } as const;
 
-/** Names of the payloads of the stage that may carry an inner task (in the task's bytes), and of the next round's keys. */
+/**
+ * Names of the stage payloads that may travel beside an inner task (in the task's bytes), and of
+ * what a plant sends for the next session: its keys (masked-input reply) and its sealed shares
+ * (unmasking reply).
+ */
 export const stageBytes = {
   roster: 'secaggRoster',
   policy: 'secaggPolicy',
+  delivery: 'secaggDelivery',
   nextKeys: 'secaggNextKeys',
+  nextShared: 'secaggNextShared',
 } as const;
 
 const RESERVED_CONFIG = ['secaggInnerKind', 'secaggSession', 'secaggCohort', 'secaggNextSession'];
