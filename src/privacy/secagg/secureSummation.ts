@@ -125,7 +125,7 @@ export function secureSummation(options: SecureSummationOptions): SecureSummatio
           const roster = coordinator.closeAdvertising();
           // Stage 1: sealed shares, relayed unread.
           const shareTask = round.task(secAggTaskKinds.share, { ...bytes, [stageBytes.roster]: encodeRoster(roster) });
-          await round.exchange(roster.plants.map((p) => p.plant), () => shareTask, (reply) => coordinator.receiveShares({ ...decodeSharedKeys(reply.bytes?.shared), plant: reply.plantId }));
+          await round.exchange(roster.plants.map((p) => p.plant), () => shareTask, (reply) => receiveShares(coordinator, reply, reply.bytes?.shared));
           deliveries = coordinator.closeSharing();
         }
 
@@ -138,9 +138,11 @@ export function secureSummation(options: SecureSummationOptions): SecureSummatio
             ? round.task(secAggTaskKinds.mask, stage, nextConfig)
             : wrapInnerTask(taskFor(id), { session, kind: secAggTaskKinds.mask, config: round.config(nextConfig), bytes: stage });
         };
-        const codecs = await maskedInputs(round, coordinator, deliveries, maskTask, policy, plantIds.length, (reply, keys) => next?.coordinator.receiveKeys(advertisedBy(reply, keys)));
+        const codecs = await maskedInputs(round, coordinator, deliveries, maskTask, policy, plantIds.length, (reply, keys) => {
+          if (next !== null) nextSessionStep(() => next.coordinator.receiveKeys(advertisedBy(reply, keys)));
+        });
         const request = coordinator.closeMasking();
-        if (next !== null) next.roster = closeOrNull(() => next.coordinator.closeAdvertising());
+        if (next !== null) next.roster = nextSessionStep(() => next.coordinator.closeAdvertising());
 
         // Stage 3: unmasking shares, and the next session's key sharing (its roster sent along); then the sum.
         const nextBytes = next?.roster ? { ...bytes, [stageBytes.roster]: encodeRoster(next.roster) } : {};
@@ -148,18 +150,11 @@ export function secureSummation(options: SecureSummationOptions): SecureSummatio
         await round.exchange(request.survivors, () => unmaskTask, (reply) => {
           coordinator.receiveUnmask({ ...decodeUnmaskShares(reply.bytes?.shares), plant: reply.plantId });
           const shared = reply.bytes?.[stageBytes.nextShared];
-          if (shared !== undefined && next?.roster) {
-            // A bad share message costs that plant only the next session's shortcut.
-            try {
-              next.coordinator.receiveShares({ ...decodeSharedKeys(shared), plant: reply.plantId });
-            } catch {
-              // the next session then starts over if this plant is in its cohort
-            }
-          }
+          if (shared !== undefined && next?.roster) nextSessionStep(() => receiveShares(next.coordinator, reply, shared));
         });
         const result: SecAggResult = coordinator.finish();
         if (next?.roster) {
-          const nextDeliveries = closeOrNull(() => next.coordinator.closeSharing());
+          const nextDeliveries = nextSessionStep(() => next.coordinator.closeSharing());
           prepared = nextDeliveries === null ? null : { session: next.session, coordinator: next.coordinator, deliveries: nextDeliveries };
         }
 
@@ -175,15 +170,22 @@ export function secureSummation(options: SecureSummationOptions): SecureSummatio
 }
 
 /**
- * A stage of the next session closed, or null when it cannot close (too few plants took part): that
- * session is then not prepared and starts over at key advertising; this one goes on regardless.
+ * A step of setting up the next session (taking a plant's keys or shares, closing a stage), or null
+ * when it fails (bad keys or shares, too few plants): a plant's bad message costs it only that
+ * session's shortcut, a stage that cannot close leaves the session unprepared (it then starts over
+ * at key advertising), and this session goes on regardless.
  */
-function closeOrNull<T>(close: () => T): T | null {
+function nextSessionStep<T>(step: () => T): T | null {
   try {
-    return close();
+    return step();
   } catch {
     return null;
   }
+}
+
+/** A plant's sealed shares (`bytes` of its reply) into `coordinator`. */
+function receiveShares(coordinator: SecAggCoordinator, reply: ReplyOk, bytes: Uint8Array | undefined): void {
+  coordinator.receiveShares({ ...decodeSharedKeys(bytes), plant: reply.plantId });
 }
 
 /** The exchanges of one session over a grid, and the plants' failures they collected. */
@@ -243,12 +245,7 @@ async function maskedInputs(
   await round.exchange([...deliveries.keys()], task, (reply) => {
     inputs.set(reply.plantId, { masked: decodeMaskedInput(reply.plantId, reply.bytes?.masked), layout: JSON.stringify(decodeJson(reply.bytes?.layout, 'layout')) });
     const keys = reply.bytes?.[stageBytes.nextKeys];
-    if (keys === undefined) return;
-    try {
-      nextKeys(reply, keys);
-    } catch {
-      // Bad keys for the next session cost this plant only that session's shortcut, not this input.
-    }
+    if (keys !== undefined) nextKeys(reply, keys);
   });
   const layout = agreedLayout(inputs, (plant, why) => round.fail(plant, new CrucibleError('UPDATE_REJECTED', why)));
   const codecs = chooseCodecs(layout, policy, cohort);
