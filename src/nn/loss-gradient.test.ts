@@ -63,7 +63,7 @@ test('lossGradient gives the tape’s bits when the helper thread computes some 
   assert.equal(await startGemmThreads(), true, 'the helper thread should start on a machine with 2 CPUs');
   const pool = sharedPool()!;
   const before = pool.helperChunks();
-  // The pass is offered to two threads in every cycle's second probe (thread-payoff.ts), and taken
+  // The pass is offered to two threads in every probe's two-thread blocks (thread-payoff.ts), and taken
   // only while the helper is polling: try for a while.
   for (const until = performance.now() + 5000; pool.helperChunks() === before && performance.now() < until; ) {
     await pool.resume();
