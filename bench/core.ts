@@ -4,9 +4,9 @@
  * steps in one run; then Crucible's step as `fit` takes it (the fused MLP pass) against the same step
  * on the tape; then Crucible's heap over 10,000 training steps.
  *
- * Timing is wall clock over whole training steps (forward, loss, backward, update). Rounds alternate
- * between the two frameworks so both see the same machine load; the table shows each one's best
- * round and the mean of all rounds.
+ * Timing is wall clock over whole training steps (forward, loss, backward, update), after one untimed
+ * round of each framework (warm-up). Rounds alternate between the two frameworks so both see the
+ * same machine load; the table shows each one's best round and the mean of all rounds.
  */
 import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
