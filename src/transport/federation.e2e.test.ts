@@ -85,13 +85,22 @@ describe('coordinator and three plant processes over TLS on loopback', () => {
     const t0 = Date.now();
     try {
 
-    // Kill the third plant in a round all three started, as soon as it starts (its fit takes a few
-    // milliseconds, so waiting for the plant to report the task let it finish first on a busy
-    // machine): the round completes with the other two.
+    // Kill the third plant in a round all three started, as soon as it starts: the round completes
+    // with the other two. Its fit takes a few milliseconds, so on a busy machine it can still reply
+    // before the signal lands (seen once in four full runs); then it counts as a participant, is
+    // started again, and the kill is tried in a later round (at most three tries).
     const victim = plants[2];
-    const full = await coordinator.waitFor((l) => l.type === 'round-started' && (l.selected as string[]).length === 3, 40_000);
-    running.get(victim)!.child.kill('SIGKILL');
-    const killedRound = await coordinator.waitFor((l) => l.type === 'round' && l.round === full.round, 30_000);
+    let full: Record<string, unknown> = { round: 0 };
+    let killedRound: Record<string, unknown> | null = null;
+    for (let attempt = 0; attempt < 3 && killedRound === null; attempt++) {
+      const after = full.round as number;
+      full = await coordinator.waitFor((l) => l.type === 'round-started' && (l.round as number) > after && (l.selected as string[]).length === 3, 40_000);
+      running.get(victim)!.child.kill('SIGKILL');
+      const round = await coordinator.waitFor((l) => l.type === 'round' && l.round === full.round, 30_000);
+      if ((round.participants as string[]).includes(victim)) running.set(victim, plantProcess(victim));
+      else killedRound = round;
+    }
+    assert.ok(killedRound !== null, `the killed plant ${victim} replied in each of three rounds before its SIGKILL landed`);
     assert.deepEqual(killedRound.participants, plants.slice(0, 2));
     assert.ok((killedRound.dropped as { plantId: string; code: string }[]).some((d) => d.plantId === victim && d.code === 'PLANT_DISCONNECTED'), JSON.stringify(killedRound.dropped));
 
