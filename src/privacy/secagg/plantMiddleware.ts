@@ -129,8 +129,8 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
         const masked = s.secagg.maskedInput(decodeShareDelivery(task.bytes?.[stageBytes.delivery]), words, { inPlace: true });
         const bytes: Record<string, Uint8Array> = { masked: encodeMaskedInput(masked), layout: encodeJson(layout) };
         // The next session's keys now, so that its roster can come with this session's unmasking.
-        const nextSession = task.config.secaggNextSession;
-        if (typeof nextSession === 'string' && nextSession.length > 0 && !sessions.has(nextSession)) {
+        const nextSession = nextSessionId(task);
+        if (nextSession !== null && !sessions.has(nextSession)) {
           bytes[stageBytes.nextKeys] = encodeAdvertisedKeys(open(nextSession).secagg.advertiseKeys(nextSession));
         }
         return ok(task, bytes);
@@ -140,15 +140,15 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
         sessions.delete(String(task.config.secaggSession));
         const bytes: Record<string, Uint8Array> = { shares: encodeUnmaskShares(s.secagg.unmask(decodeUnmaskRequest(task.bytes?.request))) };
         // The next session's key sharing, if its roster came along and this plant advertised for it.
-        const nextSession = task.config.secaggNextSession;
-        const next = typeof nextSession === 'string' ? sessions.get(nextSession) : undefined;
-        if (next !== undefined && task.bytes?.[stageBytes.roster] !== undefined) {
+        const nextSession = nextSessionId(task);
+        const next = nextSession === null ? undefined : sessions.get(nextSession);
+        if (nextSession !== null && next !== undefined && task.bytes?.[stageBytes.roster] !== undefined) {
           try {
             bytes[stageBytes.nextShared] = shareKeys(next, task);
           } catch {
             // A roster this plant refuses costs only the next session (the coordinator then starts it
             // over at key advertising); this session's unmasking shares still go out.
-            sessions.delete(String(nextSession));
+            sessions.delete(nextSession);
           }
         }
         return ok(task, bytes);
@@ -171,6 +171,12 @@ export function secureAggregationPlant(options: SecureAggregationPlantOptions = 
     };
     return handler;
   };
+}
+
+/** The session a stage task asks the plant to set up next (`secaggNextSession`), or null for none. */
+function nextSessionId(task: TaskMessage): string | null {
+  const id = task.config.secaggNextSession;
+  return typeof id === 'string' && id.length > 0 ? id : null;
 }
 
 function failure(task: Pick<TaskMessage, 'kind' | 'runId' | 'round'>, plantId: string, e: unknown): PlantReply {
