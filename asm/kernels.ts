@@ -3,5 +3,5 @@ export { gemmScratchBytes, packB, gemmRows, gemmUnpacked, gemmUnpackedRows } fro
 export { tanhArray } from './tanh';
 export { fillRows, activate, outputGradient, denseRows } from './dense';
 export { sgdUpdate } from './update';
-export { mlpRows, mlpWeights, packRowsB, squaredErrorSum } from './mlp';
+export { mlpPack, mlpRows, mlpWeights, packRowsB, squaredErrorSum } from './mlp';
 export { encodeFixed } from './fixed';

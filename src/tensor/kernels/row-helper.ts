@@ -18,7 +18,8 @@ export const FAILED = 10; // set if the helper's kernel threw (a bug: out-of-bou
 export const HELPER_CHUNKS = 11; // chunks the helper has computed, ever (for tests)
 export const DELAY = 12; // ms the helper stalls after claiming a chunk, as if descheduled (tests only; 0 otherwise)
 export const ARGS = 13; // the kernel's arguments before the row range, then the helper's scratch
-export const SLOTS = 24;
+export const KIND_CHUNKS = 24; // + kind: chunks of that kind the helper has computed, ever (for tests)
+export const SLOTS = 32;
 
 /** How long the helper polls for a next job before it blocks. */
 const SPIN_MS = 2;
@@ -65,6 +66,8 @@ for (;;) {
   seen = Atomics.load(ctl, ${SEQ});
   const tag = (seen & 0x7fff) << 16;
   Atomics.store(ctl, ${BUSY}, seen);
+  // The MLP pass' rows read W panels of this thread's own, packed before its first chunk.
+  let unpacked = ctl[${KIND}] === ${JobKind.mlpRows};
   for (;;) {
     const claim = Atomics.load(ctl, ${NEXT});
     if ((claim & 0x7fff0000) !== tag || (claim & 0xffff) >= ctl[${CHUNKS}]) break;
@@ -76,11 +79,16 @@ for (;;) {
     const chunk = claim & 0xffff, rows = ctl[${CHUNK_ROWS}];
     const i0 = chunk * rows, i1 = Math.min(ctl[${ARGS} + 1], i0 + rows);
     try {
+      if (unpacked) {
+        k.mlpPack(a(0));
+        unpacked = false;
+      }
       kernels[ctl[${KIND}]](i0, i1);
     } catch {
       Atomics.store(ctl, ${FAILED}, 1);
     }
     Atomics.add(ctl, ${HELPER_CHUNKS}, 1);
+    Atomics.add(ctl, ${KIND_CHUNKS} + ctl[${KIND}], 1);
     Atomics.or(ctl, ${HELPER_DONE}, 1 << chunk);
     Atomics.add(ctl, ${DONE}, 1);
     Atomics.notify(ctl, ${DONE});

@@ -22,7 +22,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WasmKernels } from './wasm.js';
 import { ARGS, BUSY, CHUNKS, CHUNK_ROWS, CLOSED, DELAY, DONE, FAILED, HELPER, HELPER_CHUNKS } from './row-helper.js';
-import { HELPER_DONE, JobKind, KIND, NEXT, READY, SEQ, SLOTS, SPINNING } from './row-helper.js';
+import { HELPER_DONE, JobKind, KIND, KIND_CHUNKS, NEXT, READY, SEQ, SLOTS, SPINNING } from './row-helper.js';
 
 export { JobKind } from './row-helper.js';
 
@@ -102,9 +102,9 @@ export class RowWorkers {
     return false;
   }
 
-  /** How many chunks of rows the helper thread has computed so far. */
-  helperChunks(): number {
-    return Atomics.load(this.ctl, HELPER_CHUNKS);
+  /** How many chunks the helper thread has computed so far: of all jobs, or of one kind. */
+  helperChunks(kind?: JobKind): number {
+    return Atomics.load(this.ctl, kind === undefined ? HELPER_CHUNKS : KIND_CHUNKS + kind);
   }
 
   /** How many chunks the main thread has taken back from a late helper so far. */

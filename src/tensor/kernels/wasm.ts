@@ -39,6 +39,7 @@ export interface KernelExports {
   /** The MLP pass' two phases over a descriptor (asm/mlp.ts). */
   mlpRows(desc: number, i0: number, i1: number, tile: number): void;
   mlpWeights(desc: number, chunk: number, scratch: number): void;
+  mlpPack(desc: number): void;
   /** Rows [p0, p1) of a row-major k × n matrix into packB's panels. */
   packRowsB(k: number, n: number, b: number, bp: number, p0: number, p1: number): void;
   /** Σ (ŷ − t)² over n values in order. */
