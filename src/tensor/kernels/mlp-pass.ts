@@ -180,15 +180,21 @@ function run(kernels: WasmKernels, at: Layout, layers: readonly MlpPassLayer[], 
     const { inputs, outputs: out } = layer;
     heap.set(layer.weight, at.w[l] / 8);
     heap.set(layer.bias, at.b[l] / 8);
-    heap.set(layer.gradWeight, at.dw[l] / 8);
-    heap.set(layer.gradBias, at.db[l] / 8);
     const record = [inputs, out, denseActivationCodes[layer.act], l === 0 ? at.x : at.y[l - 1], at.y[l], at.g[l], at.wp[l], at.wtp[l], at.b[l], at.gzp[l], at.dw[l], at.db[l], at.w[l]];
     heap.set(record, d + HEAD + LAYER * l);
   });
   heap.set(at.chunks, d + HEAD + LAYER * layers.length);
   const chunks = at.chunks.length / CHUNK;
-  k.mlpPack(at.desc);
+  // What only this thread's rows and the sums need: on two threads, done once the helper has started.
+  const ownPart = (): void => {
+    layers.forEach((layer, l) => {
+      heap.set(layer.gradWeight, at.dw[l] / 8);
+      heap.set(layer.gradBias, at.db[l] / 8);
+    });
+    k.mlpPack(at.desc);
+  };
   if (pool === null) {
+    ownPart();
     k.mlpRows(at.desc, 0, rows, at.scratch);
     for (let c = 0; c < chunks; c++) k.mlpWeights(at.desc, c, at.scratch);
   } else {
@@ -199,7 +205,7 @@ function run(kernels: WasmKernels, at: Layout, layers: readonly MlpPassLayer[], 
       heap[hd + HEAD + LAYER * l + 6] = at.helperWp[l];
       heap[hd + HEAD + LAYER * l + 7] = at.helperWtp[l];
     });
-    pool.runAll(JobKind.mlpRows, [at.helperDesc, rows], rowChunk(rows), at.helperScratch, (i0, i1) => k.mlpRows(at.desc, i0, i1, at.scratch));
+    pool.runAll(JobKind.mlpRows, [at.helperDesc, rows], rowChunk(rows), at.helperScratch, (i0, i1) => k.mlpRows(at.desc, i0, i1, at.scratch), ownPart);
     pool.runAll(JobKind.mlpWeights, [at.helperDesc, chunks], 1, at.helperScratch, (c) => k.mlpWeights(at.desc, c, at.scratch));
   }
   // The squaredError op's value: the sum in order, times 1/size.

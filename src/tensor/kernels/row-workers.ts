@@ -162,13 +162,15 @@ export class RowWorkers {
   /**
    * Chunks [0, ⌈args[1] / chunkRows⌉) of a job, claimed by both threads, `compute(i0, i1)` on this
    * one; returns once all are done, waiting only for chunks the helper has claimed and is still
-   * computing (no stealing: for work that must all land in shared memory).
+   * computing (no stealing: for work that must all land in shared memory). `beforeClaim` runs on
+   * this thread once the job is published, before it claims chunks.
    */
-  runAll(kind: JobKind, args: readonly number[], chunkRows: number, helperScratch: number, compute: (i0: number, i1: number) => void): void {
+  runAll(kind: JobKind, args: readonly number[], chunkRows: number, helperScratch: number, compute: (i0: number, i1: number) => void, beforeClaim?: () => void): void {
     const ctl = this.ctl;
     const m = args[1];
     const chunks = Math.ceil(m / chunkRows);
     const tag = this.publish(kind, args, chunks, chunkRows, helperScratch);
+    beforeClaim?.();
     this.claimAll(tag, chunks, compute, m, chunkRows);
     // The helper's last chunk usually ends within microseconds: poll a little before blocking.
     for (const until = performance.now() + 0.2; Atomics.load(ctl, DONE) < chunks && performance.now() < until; );
