@@ -77,6 +77,30 @@ test('lossGradient gives the tape’s bits when the helper thread computes some 
   assert.ok(pool.helperChunks(JobKind.mlpWeights) > sums, 'the helper thread computed no sums of the fused pass');
 });
 
+test('a fused pass whose helper thread is late is computed again on one thread, with the tape’s bits', { skip: wasm ? false : 'CRUCIBLE_WASM=0' }, async () => {
+  assert.equal(await startGemmThreads(), true);
+  const pool = sharedPool()!;
+  const before = pool.abandoned();
+  // The helper sleeps 20 ms after claiming each chunk, as if descheduled on a busy host.
+  pool.stallHelperForTests(20);
+  try {
+    for (const until = performance.now() + 5000; pool.abandoned() === before && performance.now() < until; ) {
+      await pool.resume();
+      assertSameAsTape(cases[0], 5);
+    }
+    assert.ok(pool.abandoned() > before, 'no pass was given up on although the helper stalled 20 ms in every chunk');
+  } finally {
+    pool.stallHelperForTests(0);
+  }
+  // Once the helper is out of the stalled job, the shared workspace serves passes again.
+  const rows = pool.helperChunks(JobKind.mlpRows);
+  for (const until = performance.now() + 5000; pool.helperChunks(JobKind.mlpRows) === rows && performance.now() < until; ) {
+    await pool.resume();
+    assertSameAsTape(cases[0], 5);
+  }
+  assert.ok(pool.helperChunks(JobKind.mlpRows) > rows, 'the helper computed no rows after its stall ended');
+});
+
 test('lossGradient matches central finite differences of the loss', () => {
   for (const activation of ['tanh', 'linear'] as const) {
     const c: Case = { widths: [3, 6, 5, 2], rows: 8, activation };

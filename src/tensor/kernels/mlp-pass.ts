@@ -161,13 +161,28 @@ export function mlpMsePass(layers: readonly MlpPassLayer[], x: Float64Array, t: 
   const kernels = two ? sharedKernels! : wasmKernels;
   const at = cachedLayout(kernels, layers, rows);
   if (at === null) return null;
-  const loss = run(kernels, at, layers, x, t, rows, two ? pool : null);
+  let loss = run(kernels, at, layers, x, t, rows, two ? pool : null);
+  if (loss === null) {
+    // The helper was late (descheduled): the step again on this thread alone, in private memory.
+    const own = cachedLayout(wasmKernels, layers, rows);
+    if (own === null) throw new Error('mlpMsePass: wasm memory cannot hold the pass on one thread after the helper thread was late');
+    loss = run(wasmKernels, own, layers, x, t, rows, null)!;
+  }
   passes++;
   if (trial === Trial.timedOne || trial === Trial.timedTwo) mlpPayoff.record((performance.now() - t0) * 1000);
   return loss;
 }
 
-function run(kernels: WasmKernels, at: Layout, layers: readonly MlpPassLayer[], x: Float64Array, t: Float64Array, rows: number, pool: RowWorkers | null): number {
+/**
+ * How long the main thread waits for the helper's last chunk of a phase before it gives the pass up
+ * and computes the step alone: a chunk takes a few µs, a descheduled helper a time slice (~4 ms).
+ * On a host with a busy loop beside, 4 % of two-thread steps of case (a) waited that long, and
+ * those steps took half the time (mean 242–253 µs a step against a median of 134–140).
+ */
+const GIVE_UP_MICROS = 200;
+
+/** The pass; null if the helper was late and nothing was added into the gradients. */
+function run(kernels: WasmKernels, at: Layout, layers: readonly MlpPassLayer[], x: Float64Array, t: Float64Array, rows: number, pool: RowWorkers | null): number | null {
   const heap = kernels.heap();
   const k = kernels.exports;
   const last = layers.length - 1;
@@ -210,8 +225,8 @@ function run(kernels: WasmKernels, at: Layout, layers: readonly MlpPassLayer[], 
       heap[hd + HEAD + LAYER * l + 6] = at.helperWp[l];
       heap[hd + HEAD + LAYER * l + 7] = at.helperWtp[l];
     });
-    pool.runAll(JobKind.mlpRows, [at.helperDesc, rows], rowChunk(rows), at.helperScratch, (i0, i1) => k.mlpRows(at.desc, i0, i1, at.scratch), ownPart);
-    pool.runAll(JobKind.mlpWeights, [at.helperDesc, chunks], 1, at.helperScratch, (c) => k.mlpWeights(at.desc, c, at.scratch));
+    const rowsDone = pool.runAll(JobKind.mlpRows, [at.helperDesc, rows], rowChunk(rows), at.helperScratch, (i0, i1) => k.mlpRows(at.desc, i0, i1, at.scratch), ownPart, GIVE_UP_MICROS);
+    if (!rowsDone || !pool.runAll(JobKind.mlpWeights, [at.helperDesc, chunks], 1, at.helperScratch, (c) => k.mlpWeights(at.desc, c, at.scratch), undefined, GIVE_UP_MICROS)) return null;
   }
   // The squaredError op's value: the sum in order, times 1/size.
   const loss = k.squaredErrorSum(at.y[last], at.t, rows * outputs) * scale;

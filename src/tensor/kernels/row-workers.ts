@@ -60,6 +60,7 @@ export class RowWorkers {
   /** A job whose stolen chunk the helper may still be writing: the shared workspace is off-limits. */
   private tainted = 0;
   private stolenEver = 0;
+  private abandonedJobs = 0;
   // The current window of mid-size chunks: handed out, computed by the helper, stolen.
   private window = { chunks: 0, helper: 0, stolen: 0 };
   private pausedUntil = 0;
@@ -164,8 +165,16 @@ export class RowWorkers {
    * one; returns once all are done, waiting only for chunks the helper has claimed and is still
    * computing (no stealing: for work that must all land in shared memory). `beforeClaim` runs on
    * this thread once the job is published, before it claims chunks.
+   *
+   * With `giveUpMicros`, a helper that has not finished its chunks that long after this thread ran
+   * out of them (descheduled: on a busy host that lasts a scheduler time slice, ~4 ms) is given up
+   * on: runAll returns false, the job's results are not valid, and the shared workspace is left
+   * alone (`hot()` is false) until the helper is out of the job. Otherwise it returns true.
    */
-  runAll(kind: JobKind, args: readonly number[], chunkRows: number, helperScratch: number, compute: (i0: number, i1: number) => void, beforeClaim?: () => void): void {
+  runAll(
+    kind: JobKind, args: readonly number[], chunkRows: number, helperScratch: number, compute: (i0: number, i1: number) => void,
+    beforeClaim?: () => void, giveUpMicros = Infinity,
+  ): boolean {
     const ctl = this.ctl;
     const m = args[1];
     const chunks = Math.ceil(m / chunkRows);
@@ -173,10 +182,26 @@ export class RowWorkers {
     beforeClaim?.();
     this.claimAll(tag, chunks, compute, m, chunkRows);
     // The helper's last chunk usually ends within microseconds: poll a little before blocking.
-    for (const until = performance.now() + 0.2; Atomics.load(ctl, DONE) < chunks && performance.now() < until; );
-    for (let done = Atomics.load(ctl, DONE); done < chunks; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done, 100);
+    const now = performance.now();
+    const giveUp = now + giveUpMicros / 1000;
+    for (const until = Math.min(giveUp, now + 0.2); Atomics.load(ctl, DONE) < chunks && performance.now() < until; );
+    if (giveUpMicros === Infinity) {
+      for (let done = Atomics.load(ctl, DONE); done < chunks; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done, 100);
+    }
+    for (let done = Atomics.load(ctl, DONE); done < chunks && performance.now() < giveUp; done = Atomics.load(ctl, DONE)) {
+      Atomics.wait(ctl, DONE, done, Math.max(0, giveUp - performance.now()));
+    }
     Atomics.store(ctl, NEXT, CLOSED);
     this.checkFailed();
+    if (Atomics.load(ctl, DONE) >= chunks) return true;
+    if (Atomics.load(ctl, BUSY) === this.seq) this.tainted = this.seq;
+    this.abandonedJobs++;
+    return false;
+  }
+
+  /** How many `runAll` jobs were given up on because the helper was late (for tests and benchmarks). */
+  abandoned(): number {
+    return this.abandonedJobs;
   }
 
   /**
