@@ -172,6 +172,7 @@ export async function run(): Promise<void> {
     const tfTimes: number[] = [];
     const crTimes: number[] = [];
     const helperBefore = sharedPool()?.helperChunks() ?? 0;
+    const abandonedBefore = sharedPool()?.abandoned() ?? 0;
     for (let r = 0; r < c.rounds; r++) {
       tfTimes.push(timeSteps(tfjs, step, c.steps));
       crTimes.push(timeSteps(crucible, step, c.steps));
@@ -179,7 +180,8 @@ export async function run(): Promise<void> {
     }
     const perStep = (times: number[]): string => times.map((t) => fmt((t / c.steps) * 1e6, 1)).join(', ');
     roundTimes.push(`  ${c.label.split(' ')[0]} TF.js ${perStep(tfTimes)}; Crucible ${perStep(crTimes)}`);
-    helperShare.push(`${c.label.split(' ')[0]} ${fmt((sharedPool()?.helperChunks() ?? 0) - helperBefore)}`);
+    const givenUp = (sharedPool()?.abandoned() ?? 0) - abandonedBefore;
+    helperShare.push(`${c.label.split(' ')[0]} ${fmt((sharedPool()?.helperChunks() ?? 0) - helperBefore)} (${fmt(givenUp)} two-thread passes given up on a late helper)`);
     const samples = c.steps * c.batch;
     const tfBest = samples / Math.min(...tfTimes);
     const crBest = samples / Math.min(...crTimes);
@@ -200,7 +202,7 @@ export async function run(): Promise<void> {
   printTable(rows);
   console.log('samples/s and GFLOP/s: best of the rounds; "steps": training steps each framework took (warm-up included).');
   console.log(`µs per step, round by round:\n${roundTimes.join('\n')}`);
-  console.log(`chunks of rows the helper thread computed in the timed rounds: ${helperShare.join(', ')}`);
+  console.log(`chunks the helper thread computed in the timed rounds: ${helperShare.join(', ')}`);
   fusedAgainstTape();
   heapOverSteps();
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
