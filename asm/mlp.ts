@@ -5,7 +5,8 @@
  *   gradient, and the backward pass's output gradients gz and input gradients ∂x — all of them
  *   row by row independent;
  * - `mlpWeights(desc, c)`: chunk c of what sums over the rows: a range of rows of one layer's
- *   ∂W = xᵀ·gz, or one layer's bias gradient ∂b (column sums of gz, rows in order).
+ *   ∂W = xᵀ·gz and, with the first range, the layer's bias gradient ∂b (column sums of gz, rows in
+ *   order, read from the packed gz that ∂W has just read).
  * Every value is made by the same kernels in the same order as the tape's dense ops make it
  * (src/tensor/kernels/dense.ts), so the bits are the tape's whatever the split.
  *
@@ -22,7 +23,7 @@ import { activate, fillRows, outputGradient } from './dense';
 const HEAD: usize = 5;
 /** Layer record: inputs, outputs, act, x, y, g, wp, wtp, b, gzp, dw, db, w (offsets in bytes). */
 const LAYER: usize = 13;
-/** Chunk record: layer, i0, i1 (rows of ∂W; i0 = −1: the bias gradient). */
+/** Chunk record: layer, i0, i1 (rows of ∂W; the chunk with i0 = 0 also sums the bias gradient). */
 const CHUNK: usize = 3;
 const NR: i32 = 4;
 
@@ -122,26 +123,41 @@ export function mlpWeights(desc: usize, c: i32, scratch: usize): void {
   const i0 = slot(desc, at + 1);
   const inputs = field(desc, l, 0);
   const outputs = field(desc, l, 1);
-  if (i0 < 0) {
-    columnSums(<usize>field(desc, l, 5), m, outputs, <usize>field(desc, l, 11));
-    return;
-  }
-  gemmRows(1, inputs, outputs, m, <usize>field(desc, l, 3), <usize>field(desc, l, 9), <usize>field(desc, l, 10), i0, slot(desc, at + 2), scratch);
+  const gzp = <usize>field(desc, l, 9);
+  gemmRows(1, inputs, outputs, m, <usize>field(desc, l, 3), gzp, <usize>field(desc, l, 10), i0, slot(desc, at + 2), scratch);
+  if (i0 == 0) panelSums(gzp, m, outputs, <usize>field(desc, l, 11));
 }
 
-/** sums[j] += Σ_i g[i, j] over the m × n matrix g, rows in order (outputGradient's bias sums). */
-function columnSums(g: usize, m: i32, n: i32, sums: usize): void {
-  for (let i = 0; i < m; i++) {
-    let j = 0;
-    for (; j + 2 <= n; j += 2) {
-      const off = <usize>j << 3;
-      v128.store(sums + off, f64x2.add(v128.load(sums + off), v128.load(g + off)));
+/**
+ * sums[j] += Σ_i gz[i, j] over rows in order (outputGradient's bias sums, the same adds), read from
+ * gz's panels (packRowsB), which the ∂W chunks read too: the row-major gz is then never read by the
+ * other thread, and its rows stay in the cache of the core that wrote them.
+ */
+function panelSums(gzp: usize, m: i32, n: i32, sums: usize): void {
+  const panels = (n + NR - 1) / NR;
+  for (let jp = 0; jp < panels; jp++) {
+    const j0 = jp * NR;
+    const w = min(NR, n - j0);
+    const s = sums + (<usize>j0 << 3);
+    let src = gzp + (<usize>(jp * m) << 5);
+    if (w == NR) {
+      let s01 = v128.load(s);
+      let s23 = v128.load(s, 16);
+      for (let i = 0; i < m; i++) {
+        s01 = f64x2.add(s01, v128.load(src));
+        s23 = f64x2.add(s23, v128.load(src, 16));
+        src += 32;
+      }
+      v128.store(s, s01);
+      v128.store(s, s23, 16);
+    } else {
+      for (let c = 0; c < w; c++) {
+        const at = s + (<usize>c << 3);
+        let sum = load<f64>(at);
+        for (let i = 0; i < m; i++) sum += load<f64>(src + (<usize>i << 5) + (<usize>c << 3));
+        store<f64>(at, sum);
+      }
     }
-    if (j < n) {
-      const off = <usize>j << 3;
-      store<f64>(sums + off, load<f64>(sums + off) + load<f64>(g + off));
-    }
-    g += <usize>n << 3;
   }
 }
 

@@ -60,15 +60,15 @@ function rowChunk(rows: number): number {
 }
 
 /**
- * The chunks of the weight phase: each layer's bias sums, and its ∂W rows in pieces of a multiple of
- * 4 rows sized so that there are about 12 of them in all (≤ MAX_CHUNKS).
+ * The chunks of the weight phase: each layer's ∂W rows in pieces of a multiple of 4 rows sized so
+ * that there are about 12 of them in all (≤ MAX_CHUNKS); a layer's first piece also sums its bias
+ * gradient, from the packed gz that piece has just read (asm/mlp.ts).
  */
 function weightChunks(layers: readonly MlpPassLayer[], rows: number): number[] {
   const macs = layers.reduce((s, l) => s + l.inputs * l.outputs * rows, 0);
   const target = Math.max(macs / 12, macs / (MAX_CHUNKS - 2 * layers.length));
   const chunks: number[] = [];
   layers.forEach((layer, l) => {
-    chunks.push(l, -1, 0);
     const step = Math.max(4, Math.round(target / (layer.outputs * rows) / 4) * 4);
     for (let i0 = 0; i0 < layer.inputs; i0 += step) chunks.push(l, i0, Math.min(layer.inputs, i0 + step));
   });
