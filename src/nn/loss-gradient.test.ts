@@ -77,6 +77,26 @@ test('lossGradient gives the tape’s bits when the helper thread computes some 
   assert.ok(pool.helperChunks(JobKind.mlpWeights) > sums, 'the helper thread computed no sums of the fused pass');
 });
 
+test('in a two-thread pass the helper computes chunks from the back and the main thread from the front', { skip: wasm ? false : 'CRUCIBLE_WASM=0' }, async () => {
+  assert.equal(await startGemmThreads(), true);
+  const pool = sharedPool()!;
+  // So each thread writes mostly the same rows step after step (rows in its own core's cache).
+  let shared = 0;
+  for (const until = performance.now() + 5000; shared < 20 && performance.now() < until; ) {
+    await pool.resume();
+    const late = pool.stolenChunks() + pool.abandoned();
+    assertSameAsTape(cases[0], 1);
+    const { chunks, helperBits } = pool.lastJob();
+    const all = chunks === 32 ? -1 : (1 << chunks) - 1;
+    const mainBits = all & ~helperBits;
+    // A late helper's chunks are computed again by the main thread: not a sample of the split.
+    if (helperBits === 0 || mainBits === 0 || pool.stolenChunks() + pool.abandoned() !== late) continue;
+    shared++;
+    assert.equal(mainBits & (mainBits + 1), 0, `the main thread's chunks ${mainBits.toString(2)} of ${chunks} are not the first ones`);
+  }
+  assert.ok(shared >= 20, `only ${shared} passes were shared by both threads`);
+});
+
 test('a fused pass whose helper thread is late is computed again on one thread, with the tape’s bits', { skip: wasm ? false : 'CRUCIBLE_WASM=0' }, async () => {
   assert.equal(await startGemmThreads(), true);
   const pool = sharedPool()!;

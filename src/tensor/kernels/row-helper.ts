@@ -4,8 +4,8 @@
  */
 // Slots of the shared control array.
 export const SEQ = 0; // job number (never 0); the helper wakes when it changes
-export const NEXT = 1; // (job number & 0x7fff) << 16 | next unclaimed chunk
-export const CLOSED = 0xffff; // a NEXT value no chunk index reaches: nothing to claim
+export const NEXT = 1; // (job number & 0x7fff) << 16 | end of the unclaimed chunks << 8 | first unclaimed chunk
+export const CLOSED = 0xffff; // a NEXT value with nothing to claim (first unclaimed 0xff, end 0xff)
 export const DONE = 2; // chunks finished in the current job
 export const READY = 3; // 1 once the helper has instantiated the kernels
 export const CHUNKS = 4; // chunks in the current job
@@ -69,14 +69,16 @@ for (;;) {
   // The MLP pass' rows read W panels of this thread's own, packed before its first chunk.
   let unpacked = ctl[${KIND}] === ${JobKind.mlpRows};
   for (;;) {
+    // This thread claims from the back, the main thread from the front (row-workers.ts).
     const claim = Atomics.load(ctl, ${NEXT});
-    if ((claim & 0x7fff0000) !== tag || (claim & 0xffff) >= ctl[${CHUNKS}]) break;
-    if (Atomics.compareExchange(ctl, ${NEXT}, claim, claim + 1) !== claim) continue;
+    const end = (claim >> 8) & 0xff;
+    if ((claim & 0x7fff0000) !== tag || (claim & 0xff) >= end) break;
+    if (Atomics.compareExchange(ctl, ${NEXT}, claim, claim - 256) !== claim) continue;
     const delay = ctl[${DELAY}];
     if (delay > 0) for (const until = performance.now() + delay; performance.now() < until; );
     // A claimed chunk means the job is unfinished, so its arguments are still in place (or, after a
     // stall, stolen: then nothing reads what this chunk writes).
-    const chunk = claim & 0xffff, rows = ctl[${CHUNK_ROWS}];
+    const chunk = end - 1, rows = ctl[${CHUNK_ROWS}];
     const i0 = chunk * rows, i1 = Math.min(ctl[${ARGS} + 1], i0 + rows);
     try {
       if (unpacked) {

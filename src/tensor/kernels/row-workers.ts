@@ -1,8 +1,10 @@
 /**
  * Splits a product's rows between the calling thread and ONE helper worker thread that maps the
- * same shared WebAssembly memory. Both claim chunks of rows from an atomic counter until none is
+ * same shared WebAssembly memory. Both claim chunks of rows from one atomic word until none is
  * left, so a helper that is slow to wake just takes fewer chunks, and the main thread never waits
- * for work nobody has started. Every C element is computed the same way whatever thread computes
+ * for work nobody has started. The main thread claims from the front, the helper from the back: in a
+ * run of like jobs (the fused MLP pass' steps) each thread then computes mostly the same rows every
+ * time, and what it writes is mostly in its own core's cache already. Every C element is computed the same way whatever thread computes
  * it (see asm/gemm.ts), so results are bit-identical with and without the helper.
  *
  * Two kinds of jobs:
@@ -116,6 +118,7 @@ export class RowWorkers {
   /** Publishes a job of `chunks` chunks; returns its tag for NEXT. */
   private publish(kind: JobKind, args: readonly number[], chunks: number, chunkRows: number, helperScratch: number): number {
     const ctl = this.ctl;
+    if (!(chunks >= 1 && chunks <= 32)) throw new RangeError(`row workers: a job of ${chunks} chunks, expected 1 to 32`);
     this.seq = this.seq >= 0x7ffffffe ? 1 : this.seq + 1;
     const tag = (this.seq & 0x7fff) << 16;
     // Close claiming before rewriting the job: a helper still looking at the previous job must not
@@ -128,7 +131,7 @@ export class RowWorkers {
     ctl[ARGS + args.length] = helperScratch;
     Atomics.store(ctl, HELPER_DONE, 0);
     Atomics.store(ctl, DONE, 0);
-    Atomics.store(ctl, NEXT, tag);
+    Atomics.store(ctl, NEXT, tag | (chunks << 8));
     Atomics.store(ctl, SEQ, this.seq);
     Atomics.notify(ctl, SEQ);
     return tag;
@@ -139,10 +142,11 @@ export class RowWorkers {
     const ctl = this.ctl;
     let mine = 0;
     for (;;) {
+      // From the front; the helper claims from the back (row-helper.ts).
       const claim = Atomics.load(ctl, NEXT);
-      if ((claim & 0x7fff0000) !== tag || (claim & 0xffff) >= chunks) break;
+      const chunk = claim & 0xff;
+      if ((claim & 0x7fff0000) !== tag || chunk >= ((claim >> 8) & 0xff)) break;
       if (Atomics.compareExchange(ctl, NEXT, claim, claim + 1) !== claim) continue;
-      const chunk = claim & 0xffff;
       const i0 = chunk * chunkRows;
       compute(i0, Math.min(m, i0 + chunkRows));
       mine |= 1 << chunk;
@@ -197,6 +201,11 @@ export class RowWorkers {
     if (Atomics.load(ctl, BUSY) === this.seq) this.tainted = this.seq;
     this.abandonedJobs++;
     return false;
+  }
+
+  /** The last job's chunk count and the bits of the chunks the helper finished in it (for tests). */
+  lastJob(): { chunks: number; helperBits: number } {
+    return { chunks: this.ctl[CHUNKS], helperBits: Atomics.load(this.ctl, HELPER_DONE) };
   }
 
   /** How many `runAll` jobs were given up on because the helper was late (for tests and benchmarks). */
