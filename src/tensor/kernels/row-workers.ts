@@ -4,8 +4,9 @@
  * left, so a helper that is slow to wake just takes fewer chunks, and the main thread never waits
  * for work nobody has started. The main thread claims from the front, the helper from the back: in a
  * run of like jobs (the fused MLP pass' steps) each thread then computes mostly the same rows every
- * time, and what it writes is mostly in its own core's cache already. Every C element is computed the same way whatever thread computes
- * it (see asm/gemm.ts), so results are bit-identical with and without the helper.
+ * time, and what it writes is mostly in its own core's cache already. Every C element is computed
+ * the same way whatever thread computes it (see asm/gemm.ts), so results are bit-identical with and
+ * without the helper.
  *
  * Two kinds of jobs:
  * - large products (`gemmRows`, ≥ 2^20 multiply-adds): the main thread waits for the chunks the
@@ -118,7 +119,8 @@ export class RowWorkers {
   /** Publishes a job of `chunks` chunks; returns its tag for NEXT. */
   private publish(kind: JobKind, args: readonly number[], chunks: number, chunkRows: number, helperScratch: number): number {
     const ctl = this.ctl;
-    if (!(chunks >= 1 && chunks <= 32)) throw new RangeError(`row workers: a job of ${chunks} chunks, expected 1 to 32`);
+    // NEXT holds chunk indices in 8 bits, HELPER_DONE one bit a chunk.
+    if (!(chunks >= 0 && chunks <= 32)) throw new RangeError(`row workers: a job of ${chunks} chunks, expected 0 to 32`);
     this.seq = this.seq >= 0x7ffffffe ? 1 : this.seq + 1;
     const tag = (this.seq & 0x7fff) << 16;
     // Close claiming before rewriting the job: a helper still looking at the previous job must not
